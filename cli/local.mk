@@ -1,0 +1,9 @@
+bin_PROGRAMS += covtrace
+covtrace_SOURCES = \
+	%reldir%/main.c \
+	%reldir%/options.c %reldir%/options.h \
+	%reldir%/run.c %reldir%/run.h
+covtrace_LDADD = \
+	dispatch/libdispatch.a report/libreport.a dwarf/libdwarf.a \
+	tracer/libtracer.a common/libcommon.a \
+	$(LIBDW_LIBS) $(LIBELF_LIBS)

@@ -1,0 +1,240 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/run.h"
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "dispatch/dispatch.h"
+#include "report/report.h"
+
+/* Find the program file as execvp would; NULL (logged) with *statusp set
+ * to 127 or 126 when there is none to run. */
+static char *
+resolve_command(const char *name, int *statusp)
+{
+	const char *path = getenv("PATH"), *p;
+	struct stat st;
+
+	if (strchr(name, '/') != NULL) {
+		if (stat(name, &st) == -1) {
+			*statusp = errno == ENOENT ? 127 : 126;
+			error_errno("cannot run '%s'", name);
+			return NULL;
+		}
+		if (S_ISDIR(st.st_mode) || access(name, X_OK) == -1) {
+			*statusp = 126;
+			error("cannot execute '%s': %s", name,
+			    S_ISDIR(st.st_mode) ? "Is a directory" :
+						  strerror(errno));
+			return NULL;
+		}
+		return xstrdup(name);
+	}
+	if (path == NULL || path[0] == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *e = strchrnul(p, ':');
+		char *cand = e == p ? xasprintf("./%s", name) :
+				      xasprintf("%.*s/%s", (int)(e - p), p, name);
+
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		if (*e == '\0')
+			break;
+		p = e;
+	}
+	*statusp = 127;
+	error("command not found: '%s'", name);
+	return NULL;
+}
+
+struct sink_state {
+	struct coverage *cov;
+	const char *last_build_id, *last_image, *last_file;
+	uint32_t module;
+	struct cov_file *file;
+};
+
+static void
+sink_line(void *ctx, const char *build_id, const char *image,
+    const char *file, uint32_t line, bool hit)
+{
+	struct sink_state *s = ctx;
+
+	if (build_id != s->last_build_id || image != s->last_image) {
+		s->module = coverage_module(s->cov, build_id, image);
+		s->last_build_id = build_id;
+		s->last_image = image;
+		s->last_file = NULL;
+	}
+	if (file != s->last_file) {
+		s->file = coverage_file(s->cov, file);
+		cov_file_add_module(s->file, s->module);
+		s->last_file = file;
+	}
+	cov_file_add_line(s->file, line, hit);
+}
+
+static char *
+platform_string(void)
+{
+	struct utsname u;
+	char sys[sizeof(u.sysname)];
+
+	if (uname(&u) == -1)
+		return xasprintf("unknown, glibc %s", gnu_get_libc_version());
+	for (size_t i = 0; i < sizeof(sys); i++)
+		sys[i] = (char)tolower((unsigned char)u.sysname[i]);
+	return xasprintf("%s %s, glibc %s", sys, u.machine,
+	    gnu_get_libc_version());
+}
+
+static void
+quote_arg(struct buf *b, const char *arg)
+{
+	if (arg[0] != '\0' && strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				    "_-./=:,+@%") == strlen(arg)) {
+		buf_addstr(b, arg);
+		return;
+	}
+	buf_addch(b, '\'');
+	for (; *arg != '\0'; arg++) {
+		if (*arg == '\'')
+			buf_addstr(b, "'\\''");
+		else
+			buf_addch(b, *arg);
+	}
+	buf_addch(b, '\'');
+}
+
+static void
+add_run(struct coverage *cov, char **argv, const struct timespec *t0,
+    int status)
+{
+	struct timespec t1;
+	struct cov_run run;
+	struct buf cmd = BUF_INIT;
+	char host[256], cwd[PATH_MAX];
+
+	clock_gettime(CLOCK_REALTIME, &t1);
+	if (gethostname(host, sizeof(host)) == -1)
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = '\0';
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		strcpy(cwd, "");
+	for (size_t i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			buf_addch(&cmd, ' ');
+		quote_arg(&cmd, argv[i]);
+	}
+	run.host = host;
+	run.platform = platform_string();
+	run.cwd = cwd;
+	run.command = cmd.data != NULL ? cmd.data : (char *)"";
+	run.start = t0->tv_sec;
+	run.duration = (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	run.status = status;
+	coverage_add_run(cov, &run);
+	free(run.platform);
+	buf_release(&cmd);
+}
+
+static int
+exit_status_of(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	return 1;
+}
+
+static void
+print_report(const struct options *opts, const struct coverage *cov)
+{
+	char cwd[PATH_MAX];
+	struct report_opts ropts = {
+		.show_missing = opts->report == REPORT_TERM_MISSING,
+		.cwd = getcwd(cwd, sizeof(cwd)),
+	};
+
+	if (opts->report == REPORT_NONE)
+		return;
+	fflush(stdout);
+	report_writer_term.write(cov, &ropts, stderr);
+	fflush(stderr);
+}
+
+int
+run_command(const struct options *opts)
+{
+	struct measure_opts mopts = {
+		.cov = opts->cov,
+		.ncov = opts->ncov,
+		.no_cache = opts->no_cache,
+		.cpu = opts->cpu,
+	};
+	struct coverage *cov = coverage_new();
+	struct sink_state ss = { .cov = cov };
+	struct line_sink sink = { .line = sink_line, .ctx = &ss };
+	struct tracer_stats stats;
+	struct timespec t0;
+	char *path;
+	int wstatus = 0, status = 0;
+
+	clock_gettime(CLOCK_REALTIME, &t0);
+	if ((path = resolve_command(opts->command[0], &status)) == NULL) {
+		coverage_free(cov);
+		return status;
+	}
+	if (measure_command(&mopts, path, opts->command, &sink, &wstatus,
+		&stats) == -1) {
+		free(path);
+		coverage_free(cov);
+		return WEXITSTATUS(wstatus);
+	}
+	free(path);
+	status = exit_status_of(wstatus);
+	verbose("%llu processes, %llu execs, %llu breakpoints armed, %llu stops",
+	    (unsigned long long)stats.processes,
+	    (unsigned long long)stats.execs, (unsigned long long)stats.armed,
+	    (unsigned long long)stats.stops);
+	add_run(cov, opts->command, &t0, status);
+	coverage_finish(cov);
+	if (cov->nfiles == 0)
+		warning("no data was collected: no source file under the --cov paths ran");
+	if (datafile_write(cov, opts->data_file) == -1 && status == 0)
+		status = 1;
+	print_report(opts, cov);
+	coverage_free(cov);
+	return status;
+}
+
+int
+run_report(const struct options *opts)
+{
+	struct coverage *cov;
+
+	if (datafile_read(opts->data_file, &cov) == -1)
+		return 1;
+	print_report(opts, cov);
+	coverage_free(cov);
+	return 0;
+}

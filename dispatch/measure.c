@@ -1,0 +1,96 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "dispatch/dispatch.h"
+#include "dispatch/image.h"
+
+static struct bp_image *
+image_for_exec(void *ctx, const char *path, bool first)
+{
+	struct image_set *set = ctx;
+	struct image *im = image_set_get(set, path);
+
+	if (im == NULL || im->lt == NULL)
+		return NULL;
+	if (!im->lt->has_debug) {
+		if (first)
+			warning("no line information in '%s'", path);
+		else
+			verbose("no line information in '%s'", path);
+		return NULL;
+	}
+	if (!im->measured) {
+		verbose("no selected source file in '%s'", path);
+		return NULL;
+	}
+	return &im->bp;
+}
+
+static int
+line_ref_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct line_ref *lines = ctx;
+	const struct line_ref *x = &lines[*(const uint32_t *)a];
+	const struct line_ref *y = &lines[*(const uint32_t *)b];
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return 0;
+}
+
+/* Hand the lines of one measured image to the sink, file by file. */
+static void
+emit_image(const struct image *im, const struct line_sink *sink)
+{
+	const struct bp_image *bp = &im->bp;
+	uint32_t *order = malloc(bp->nlines * sizeof(*order) + 1);
+
+	if (order == NULL)
+		fatal("out of memory");
+	for (uint32_t l = 0; l < bp->nlines; l++)
+		order[l] = l;
+	/* Lines come in address order; group them by file for the sink. */
+	qsort_r(order, bp->nlines, sizeof(*order), line_ref_cmp,
+	    (void *)im->lines);
+	for (size_t i = 0; i < bp->nlines; i++) {
+		const struct line_ref *lr = &im->lines[order[i]];
+
+		sink->line(sink->ctx, im->lt->build_id, im->path,
+		    im->lt->files[lr->file], lr->line, bp->hit[order[i]] != 0);
+	}
+	free(order);
+}
+
+int
+measure_command(const struct measure_opts *opts, const char *path,
+    char *const argv[], const struct line_sink *sink, int *statusp,
+    struct tracer_stats *stats)
+{
+	struct tracer_opts topts = { .cpu = opts->cpu };
+	struct image_set set;
+	struct breakpoint_source src = { .image_for_exec = image_for_exec,
+		.ctx = &set };
+	int r;
+
+	image_set_init(&set);
+	selection_init(&set.sel, opts->cov, opts->ncov);
+	set.ltopts.no_cache = opts->no_cache;
+	r = tracer_run(path, argv, &topts, &src, statusp, stats);
+	for (size_t i = 0; i < set.n; i++) {
+		const struct image *im = set.v[i];
+
+		if (im->same == NULL && im->measured) {
+			verbose("%s: %zu lines, %zu run, %llu stops", im->path,
+			    im->bp.nlines, im->bp.nhit,
+			    (unsigned long long)im->bp.stops);
+			emit_image(im, sink);
+		}
+	}
+	image_set_release(&set);
+	return r;
+}

@@ -1,0 +1,78 @@
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "dispatch/select.h"
+#include "dwarf/dwarf.h"
+
+static void
+add_prefix(struct selection *sel, char *p)
+{
+	for (size_t i = 0; i < sel->n; i++)
+		if (strcmp(sel->prefixes[i], p) == 0) {
+			free(p);
+			return;
+		}
+	sel->prefixes = xreallocarray(sel->prefixes, sel->n + 1,
+	    sizeof(*sel->prefixes));
+	sel->prefixes[sel->n++] = p;
+}
+
+static void
+add_path(struct selection *sel, const char *cwd, const char *path)
+{
+	char *abs = path[0] == '/' ? xstrdup(path) :
+				     xasprintf("%s/%s", cwd, path);
+	char *real = realpath(abs, NULL);
+
+	add_prefix(sel, path_normalize(abs));
+	if (real != NULL)
+		add_prefix(sel, real);
+	free(abs);
+}
+
+void
+selection_init(struct selection *sel, const char *const *cov, size_t n)
+{
+	char cwd[PATH_MAX];
+
+	sel->n = 0;
+	sel->prefixes = NULL;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal_errno("cannot get the current directory");
+	if (n == 0)
+		add_path(sel, cwd, ".");
+	for (size_t i = 0; i < n; i++)
+		add_path(sel, cwd, cov[i]);
+}
+
+void
+selection_release(struct selection *sel)
+{
+	for (size_t i = 0; i < sel->n; i++)
+		free(sel->prefixes[i]);
+	free(sel->prefixes);
+	sel->prefixes = NULL;
+	sel->n = 0;
+}
+
+bool
+selection_match(const struct selection *sel, const char *path)
+{
+	for (size_t i = 0; i < sel->n; i++) {
+		const char *p = sel->prefixes[i];
+		size_t len = strlen(p);
+
+		if (strncmp(path, p, len) != 0)
+			continue;
+		if (path[len] == '\0' || path[len] == '/' ||
+		    (len == 1 && p[0] == '/'))
+			return true;
+	}
+	return false;
+}

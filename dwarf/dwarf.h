@@ -1,0 +1,44 @@
+/* ELF and DWARF in, line tables out.  Knows nothing about processes. */
+#ifndef COVTRACE_DWARF_DWARF_H
+#define COVTRACE_DWARF_DWARF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct linerow {
+	uint64_t addr;	/* link-time address */
+	uint32_t file;	/* index into linetab.files */
+	uint32_t line;
+};
+
+/* The statement rows of one ELF image that are safe to arm: is_stmt, not an
+ * end_sequence, line > 0, inside an executable PT_LOAD segment. */
+struct linetab {
+	char build_id[41];	/* lowercase hex, "" when the file has none */
+	bool pie;		/* ET_DYN */
+	uint64_t entry;		/* e_entry */
+	bool has_debug;		/* a DWARF line table was found */
+	size_t nfiles;
+	char **files;		/* normalized source paths */
+	size_t nrows;
+	struct linerow *rows;	/* sorted by address, then file and line */
+	uint64_t rows_skipped;	/* rows refused as unsafe or invalid */
+};
+
+struct linetab_opts {
+	bool no_cache;		/* neither read nor write the on-disk cache */
+	const char *cache_dir;	/* NULL: $XDG_CACHE_HOME/covtrace or ~/.cache/covtrace */
+};
+
+/* Load the line table of the ELF file at path (from the cache when it holds
+ * this build-id).  Returns 0, or -1 (logged) when the file is not a usable
+ * ELF file.  A file without line information gives has_debug == false. */
+int linetab_load(const char *path, const struct linetab_opts *opts,
+    struct linetab **tablep);
+void linetab_free(struct linetab *lt);
+
+/* Normalize a path lexically: collapse "//", "/./" and "dir/..". */
+char *path_normalize(const char *path);
+
+#endif

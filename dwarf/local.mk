@@ -1,0 +1,8 @@
+noinst_LIBRARIES += %reldir%/libdwarf.a
+%canon_reldir%_libdwarf_a_SOURCES = \
+	%reldir%/dwarf.h \
+	%reldir%/module.c %reldir%/module.h \
+	%reldir%/linetab.c \
+	%reldir%/cache.c %reldir%/cache.h \
+	%reldir%/srcpath.c
+%canon_reldir%_libdwarf_a_CFLAGS = $(AM_CFLAGS) $(LIBDW_CFLAGS) $(LIBELF_CFLAGS)

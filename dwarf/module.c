@@ -1,0 +1,142 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <elfutils/libdwelf.h>
+
+#include "common/log.h"
+#include "dwarf/module.h"
+
+static char *debuginfo_path = NULL;
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static void
+read_build_id(struct module *mod)
+{
+	const void *id;
+	ssize_t n = dwelf_elf_gnu_build_id(mod->elf, &id);
+
+	mod->build_id[0] = '\0';
+	if (n <= 0)
+		return;
+	if (n > 20)
+		n = 20;
+	for (ssize_t i = 0; i < n; i++)
+		snprintf(mod->build_id + 2 * i, 3, "%02x",
+		    ((const unsigned char *)id)[i]);
+}
+
+static int
+read_segments(struct module *mod)
+{
+	size_t nph;
+
+	if (elf_getphdrnum(mod->elf, &nph) != 0)
+		return error("cannot read program headers of '%s': %s",
+		    mod->path, elf_errmsg(-1));
+	mod->nxsegs = 0;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(mod->elf, (int)i, &ph) == NULL)
+			continue;
+		if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0)
+			continue;
+		if (mod->nxsegs == sizeof(mod->xsegs) / sizeof(mod->xsegs[0]))
+			break;
+		mod->xsegs[mod->nxsegs].lo = ph.p_vaddr;
+		mod->xsegs[mod->nxsegs].hi = ph.p_vaddr + ph.p_memsz;
+		mod->nxsegs++;
+	}
+	return 0;
+}
+
+int
+module_open(const char *path, struct module *mod)
+{
+	GElf_Ehdr eh;
+
+	memset(mod, 0, sizeof(*mod));
+	mod->path = path;
+	mod->fd = -1;
+	elf_version(EV_CURRENT);
+	if ((mod->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return error_errno("cannot open '%s'", path);
+	mod->elf = elf_begin(mod->fd, ELF_C_READ_MMAP, NULL);
+	if (mod->elf == NULL || elf_kind(mod->elf) != ELF_K_ELF ||
+	    gelf_getehdr(mod->elf, &eh) == NULL) {
+		error("'%s' is not an ELF file", path);
+		module_close(mod);
+		return -1;
+	}
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
+		error("'%s' is not an executable or shared object", path);
+		module_close(mod);
+		return -1;
+	}
+	mod->pie = eh.e_type == ET_DYN;
+	mod->entry = eh.e_entry;
+	read_build_id(mod);
+	if (read_segments(mod) == -1) {
+		module_close(mod);
+		return -1;
+	}
+	return 0;
+}
+
+void
+module_find_dwarf(struct module *mod)
+{
+	Dwfl_Module *dm;
+	int fd;
+
+	if ((mod->dwfl = dwfl_begin(&offline_callbacks)) == NULL)
+		return;
+	/* libdwfl takes ownership of the descriptor it is given. */
+	if ((fd = dup(mod->fd)) == -1)
+		return;
+	dm = dwfl_report_offline(mod->dwfl, mod->path, mod->path, fd);
+	dwfl_report_end(mod->dwfl, NULL, NULL);
+	if (dm == NULL) {
+		debug("libdwfl cannot report '%s': %s", mod->path,
+		    dwfl_errmsg(-1));
+		return;
+	}
+	mod->dw = dwfl_module_getdwarf(dm, &mod->dwbias);
+	if (mod->dw == NULL)
+		debug("no DWARF for '%s': %s", mod->path, dwfl_errmsg(-1));
+}
+
+void
+module_close(struct module *mod)
+{
+	if (mod->dwfl != NULL)
+		dwfl_end(mod->dwfl);
+	if (mod->elf != NULL)
+		elf_end(mod->elf);
+	if (mod->fd != -1)
+		close(mod->fd);
+	mod->dwfl = NULL;
+	mod->elf = NULL;
+	mod->dw = NULL;
+	mod->fd = -1;
+}
+
+bool
+module_addr_exec(const struct module *mod, uint64_t addr)
+{
+	for (size_t i = 0; i < mod->nxsegs; i++)
+		if (addr >= mod->xsegs[i].lo && addr < mod->xsegs[i].hi)
+			return true;
+	return false;
+}

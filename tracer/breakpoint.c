@@ -1,0 +1,362 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "tracer/arch.h"
+#include "tracer/breakpoint.h"
+
+#define PAGE_SIZE_BP 4096ULL
+#define PAGE_OF(a) ((a) & ~(PAGE_SIZE_BP - 1))
+
+void
+bp_image_init(struct bp_image *img)
+{
+	img->hit = xcalloc(img->nlines ? img->nlines : 1, 1);
+	img->hit_log = xcalloc(img->nlines ? img->nlines : 1,
+	    sizeof(*img->hit_log));
+	img->nhit = 0;
+	img->pristine = NULL;
+	img->stops = 0;
+}
+
+void
+bp_image_release(struct bp_image *img)
+{
+	free(img->addrs);
+	free(img->addr_line_start);
+	free(img->addr_lines);
+	free(img->line_addr_start);
+	free(img->line_addrs);
+	free(img->hit);
+	free(img->hit_log);
+	free(img->pristine);
+	free(img->path);
+	memset(img, 0, sizeof(*img));
+}
+
+static int
+open_mem(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+struct aspace *
+aspace_new(pid_t pid)
+{
+	struct aspace *as;
+	int fd;
+
+	if ((fd = open_mem(pid)) == -1) {
+		error_errno("cannot open the memory of pid %d", (int)pid);
+		return NULL;
+	}
+	as = xcalloc(1, sizeof(*as));
+	as->refs = 1;
+	as->memfd = fd;
+	as->pid = pid;
+	return as;
+}
+
+void
+aspace_put(struct aspace *as)
+{
+	if (as == NULL || --as->refs > 0)
+		return;
+	for (size_t i = 0; i < as->nmods; i++) {
+		free(as->mods[i].armed);
+		free(as->mods[i].ever);
+	}
+	free(as->mods);
+	close(as->memfd);
+	free(as);
+}
+
+static bool
+addr_armed(const struct as_mod *m, size_t ai)
+{
+	const struct bp_image *img = m->img;
+
+	for (uint32_t k = img->addr_line_start[ai];
+	     k < img->addr_line_start[ai + 1]; k++)
+		if (m->armed[img->addr_lines[k]])
+			return true;
+	return false;
+}
+
+static bool
+addr_ever_armed(const struct as_mod *m, size_t ai)
+{
+	const struct bp_image *img = m->img;
+
+	for (uint32_t k = img->addr_line_start[ai];
+	     k < img->addr_line_start[ai + 1]; k++)
+		if (m->ever[img->addr_lines[k]])
+			return true;
+	return false;
+}
+
+/* Compose the intended bytes of runtime [lo, hi) into buf: the pristine
+ * text with a trap at every armed address.  first is the index of the first
+ * address >= lo. */
+static void
+compose(const struct as_mod *m, uint64_t lo, uint64_t hi, size_t first,
+    uint8_t *buf)
+{
+	const struct bp_image *img = m->img;
+
+	memcpy(buf, img->pristine + (lo - m->lo), hi - lo);
+	for (size_t i = first;
+	     i < img->naddrs && img->addrs[i] + m->bias < hi; i++)
+		if (addr_armed(m, i))
+			buf[img->addrs[i] + m->bias - lo] = ARCH_TRAP_BYTE;
+}
+
+/* Write runtime [lo, hi) of m as compose() makes it. */
+static int
+flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
+    uint64_t hi, size_t first)
+{
+	uint8_t stackbuf[PAGE_SIZE_BP];
+	uint8_t *buf = hi - lo <= sizeof(stackbuf) ? stackbuf : xmalloc(hi - lo);
+	ssize_t n;
+
+	compose(m, lo, hi, first, buf);
+	n = pwrite(as->memfd, buf, hi - lo, (off_t)lo);
+	if (buf != stackbuf)
+		free(buf);
+	if (n != (ssize_t)(hi - lo)) {
+		debug("pwrite at %#" PRIx64 " in pid %d: %s", lo, (int)as->pid,
+		    n == -1 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+/* Write every page of m holding an armed address, contiguous pages in one
+ * pwrite. */
+static int
+flush_all(struct aspace *as, const struct as_mod *m)
+{
+	const struct bp_image *img = m->img;
+	uint64_t run_lo = 0, run_hi = 0;
+	size_t run_first = 0;
+	bool in_run = false;
+
+	for (size_t i = 0; i < img->naddrs; i++) {
+		uint64_t a = img->addrs[i] + m->bias, plo, phi;
+
+		if (!addr_armed(m, i))
+			continue;
+		plo = PAGE_OF(a) > m->lo ? PAGE_OF(a) : m->lo;
+		phi = PAGE_OF(a) + PAGE_SIZE_BP < m->hi ?
+		    PAGE_OF(a) + PAGE_SIZE_BP :
+		    m->hi;
+		if (in_run && plo <= run_hi) {
+			run_hi = phi > run_hi ? phi : run_hi;
+			continue;
+		}
+		if (in_run && flush_range(as, m, run_lo, run_hi, run_first) == -1)
+			return -1;
+		in_run = true;
+		run_lo = plo;
+		run_hi = phi;
+		run_first = i;
+	}
+	if (in_run && flush_range(as, m, run_lo, run_hi, run_first) == -1)
+		return -1;
+	return 0;
+}
+
+/* Disarm line l in m: its addresses, one pwrite per page they share. */
+static void
+disarm_line(struct aspace *as, struct as_mod *m, uint32_t l)
+{
+	const struct bp_image *img = m->img;
+	uint32_t k = img->line_addr_start[l], end = img->line_addr_start[l + 1];
+
+	m->armed[l] = 0;
+	while (k < end) {
+		uint32_t first = img->line_addrs[k], last = first;
+		uint64_t page = PAGE_OF(img->addrs[first] + m->bias);
+
+		while (k + 1 < end &&
+		    PAGE_OF(img->addrs[img->line_addrs[k + 1]] + m->bias) ==
+			page)
+			last = img->line_addrs[++k];
+		k++;
+		flush_range(as, m, img->addrs[first] + m->bias,
+		    img->addrs[last] + m->bias + 1, first);
+	}
+}
+
+/* Disarm the lines that other processes covered since the last sync. */
+static void
+sync_mod(struct aspace *as, struct as_mod *m)
+{
+	const struct bp_image *img = m->img;
+
+	for (; m->synced < img->nhit; m->synced++) {
+		uint32_t l = img->hit_log[m->synced];
+
+		if (m->armed[l])
+			disarm_line(as, m, l);
+	}
+}
+
+struct aspace *
+aspace_fork(struct aspace *parent, pid_t child)
+{
+	struct aspace *as = aspace_new(child);
+
+	if (as == NULL)
+		return NULL;
+	as->nmods = parent->nmods;
+	as->mods = xcalloc(parent->nmods ? parent->nmods : 1,
+	    sizeof(*as->mods));
+	for (size_t i = 0; i < parent->nmods; i++) {
+		struct as_mod *pm = &parent->mods[i], *cm = &as->mods[i];
+
+		*cm = *pm;
+		cm->armed = xmalloc(pm->img->nlines ? pm->img->nlines : 1);
+		memcpy(cm->armed, pm->armed, pm->img->nlines);
+		cm->ever = xmalloc(pm->img->nlines ? pm->img->nlines : 1);
+		memcpy(cm->ever, pm->ever, pm->img->nlines);
+		sync_mod(parent, pm);
+		sync_mod(as, cm);
+	}
+	return as;
+}
+
+static int
+read_pristine(struct aspace *as, struct bp_image *img, uint64_t lo,
+    uint64_t hi)
+{
+	uint8_t *p = xmalloc(hi - lo);
+	ssize_t n = pread(as->memfd, p, hi - lo, (off_t)lo);
+
+	if (n != (ssize_t)(hi - lo)) {
+		free(p);
+		return error("cannot read the text of '%s' in pid %d at %#" PRIx64,
+		    img->path, (int)as->pid, lo);
+	}
+	img->pristine = p;
+	return 0;
+}
+
+int
+aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
+    uint64_t *armedp)
+{
+	struct as_mod m = { .img = img, .bias = bias };
+	uint64_t armed = 0;
+
+	*armedp = 0;
+	if (img->naddrs == 0)
+		return 0;
+	m.lo = img->addrs[0] + bias;
+	m.hi = img->addrs[img->naddrs - 1] + bias + 1;
+	if (img->pristine == NULL && read_pristine(as, img, m.lo, m.hi) == -1)
+		return -1;
+	m.armed = xcalloc(img->nlines ? img->nlines : 1, 1);
+	for (size_t l = 0; l < img->nlines; l++)
+		if (!img->hit[l])
+			m.armed[l] = 1;
+	/* Never arm over a trap that the program itself contains. */
+	for (size_t i = 0; i < img->naddrs; i++)
+		if (img->pristine[img->addrs[i] - img->addrs[0]] ==
+		    ARCH_TRAP_BYTE)
+			for (uint32_t k = img->addr_line_start[i];
+			     k < img->addr_line_start[i + 1]; k++)
+				m.armed[img->addr_lines[k]] = 0;
+	m.synced = img->nhit;
+	m.ever = xmalloc(img->nlines ? img->nlines : 1);
+	memcpy(m.ever, m.armed, img->nlines);
+	for (size_t i = 0; i < img->naddrs; i++)
+		armed += addr_armed(&m, i);
+	if (flush_all(as, &m) == -1) {
+		free(m.armed);
+		free(m.ever);
+		return error("cannot write breakpoints into '%s' in pid %d",
+		    img->path, (int)as->pid);
+	}
+	as->mods = xreallocarray(as->mods, as->nmods + 1, sizeof(*as->mods));
+	as->mods[as->nmods++] = m;
+	*armedp = armed;
+	return 0;
+}
+
+static ssize_t
+find_addr(const struct bp_image *img, uint64_t a)
+{
+	size_t lo = 0, hi = img->naddrs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->addrs[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < img->naddrs && img->addrs[lo] == a ? (ssize_t)lo : -1;
+}
+
+static void
+record_hit(struct bp_image *img, uint32_t l)
+{
+	if (img->hit[l])
+		return;
+	img->hit[l] = 1;
+	img->hit_log[img->nhit++] = l;
+}
+
+enum trap_kind
+aspace_trap(struct aspace *as, uint64_t pc, uint64_t *rewindp)
+{
+	uint64_t a = pc - ARCH_TRAP_PC_ADVANCE;
+
+	for (size_t i = 0; i < as->nmods; i++) {
+		struct as_mod *m = &as->mods[i];
+		struct bp_image *img = m->img;
+		ssize_t ai;
+
+		if (a < m->lo || a >= m->hi)
+			continue;
+		if ((ai = find_addr(img, a - m->bias)) == -1)
+			return TRAP_NOT_OURS;
+		/* The program's own trap instruction ran its line; the trap
+		 * is the program's. */
+		if (img->pristine[a - m->lo] == ARCH_TRAP_BYTE) {
+			for (uint32_t k = img->addr_line_start[ai];
+			     k < img->addr_line_start[ai + 1]; k++)
+				record_hit(img, img->addr_lines[k]);
+			return TRAP_NOT_OURS;
+		}
+		/* A trap where nothing was ever armed here is not ours. */
+		if (!addr_ever_armed(m, (size_t)ai))
+			return TRAP_NOT_OURS;
+		img->stops++;
+		for (uint32_t k = img->addr_line_start[ai];
+		     k < img->addr_line_start[ai + 1]; k++) {
+			uint32_t l = img->addr_lines[k];
+
+			record_hit(img, l);
+			if (m->armed[l])
+				disarm_line(as, m, l);
+		}
+		*rewindp = a;
+		return TRAP_HIT;
+	}
+	return TRAP_NOT_OURS;
+}

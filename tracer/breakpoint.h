@@ -1,0 +1,55 @@
+/* Address spaces and their one-shot breakpoints (tracer/ internal).
+ *
+ * An image (struct bp_image) is shared by every process that runs the
+ * binary; an address space holds, per mapped image, only an "armed" flag
+ * per line.  The bytes written are always composed from the image's
+ * pristine copy of its text plus a trap at every still-armed address, so a
+ * write never disturbs another breakpoint on the same page. */
+#ifndef COVTRACE_TRACER_BREAKPOINT_H
+#define COVTRACE_TRACER_BREAKPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tracer/tracer.h"
+
+struct as_mod {
+	struct bp_image *img;
+	uint64_t bias;		/* runtime address - link-time address */
+	uint64_t lo, hi;	/* runtime [lo, hi) spanning every address */
+	uint8_t *armed;		/* per line */
+	uint8_t *ever;		/* per line: was armed here at some time */
+	size_t synced;		/* entries of img->hit_log applied here */
+};
+
+struct aspace {
+	int refs;
+	int memfd;		/* /proc/PID/mem, kept open */
+	pid_t pid;
+	size_t nmods;
+	struct as_mod *mods;
+};
+
+/* A new, empty address space for pid, or NULL (logged) if its memory cannot
+ * be opened. */
+struct aspace *aspace_new(pid_t pid);
+void aspace_put(struct aspace *as);
+/* A copy of parent's breakpoint state for a forked child whose memory is a
+ * copy of the parent's; both are then synced with the images' hit logs. */
+struct aspace *aspace_fork(struct aspace *parent, pid_t child);
+/* Map img at bias and arm every line not yet covered; -1 (logged) when the
+ * image cannot be armed, in which case nothing was written. */
+int aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
+    uint64_t *armedp);
+
+enum trap_kind {
+	TRAP_NOT_OURS,	/* deliver SIGTRAP to the program */
+	TRAP_HIT,	/* a breakpoint of ours: rewind the PC to trap_addr */
+};
+
+/* Classify a SIGTRAP at pc; on TRAP_HIT record the line(s), disarm them in
+ * this address space and set *rewindp to the PC to resume at. */
+enum trap_kind aspace_trap(struct aspace *as, uint64_t pc, uint64_t *rewindp);
+
+#endif

@@ -1,0 +1,306 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "tracer/arch.h"
+#include "tracer/follow.h"
+#include "tracer/tracee.h"
+#include "tracer/tracer.h"
+
+#define SEIZE_OPTIONS                                                          \
+	(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |      \
+	    PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
+
+static volatile sig_atomic_t forward_pid;
+
+struct run {
+	struct follow_ctx fc;
+	pid_t top;
+	int top_status;
+	bool top_exited;
+};
+
+void
+tracer_forward_signal(int sig)
+{
+	pid_t pid = forward_pid;
+
+	if (pid > 0)
+		kill(pid, sig);
+}
+
+static void
+forward_handler(int sig, siginfo_t *si, void *uc)
+{
+	int saved = errno;
+
+	(void)uc;
+	/* A signal from the terminal reached the program's process group
+	 * already; only one sent to covtrace alone is passed on. */
+	if (si == NULL || si->si_code != SI_KERNEL)
+		tracer_forward_signal(sig);
+	errno = saved;
+}
+
+static void
+set_forwarding(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	if (on) {
+		sa.sa_sigaction = forward_handler;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	} else {
+		sa.sa_handler = SIG_DFL;
+	}
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void
+resume(pid_t tid, int sig)
+{
+	if (ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig) == -1 &&
+	    errno != ESRCH)
+		debug("PTRACE_CONT %d: %s", (int)tid, strerror(errno));
+}
+
+static bool
+is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU;
+}
+
+/* A SIGTRAP signal-delivery-stop: ours (rewound, true) or the program's. */
+static bool
+handle_trap(struct run *r, struct tracee *t)
+{
+	siginfo_t si;
+	uint64_t pc, rewind;
+
+	if (t->as == NULL ||
+	    ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si) == -1 ||
+	    si.si_code != SI_KERNEL || arch_get_pc(t->tid, &pc) == -1)
+		return false;
+	if (aspace_trap(t->as, pc, &rewind) != TRAP_HIT)
+		return false;
+	r->fc.stats->stops++;
+	if (arch_set_pc(t->tid, rewind) == -1)
+		debug("cannot rewind pid %d", (int)t->tid);
+	return true;
+}
+
+static void handle_status(struct run *r, pid_t pid, int status);
+
+static void
+handle_stop(struct run *r, struct tracee *t, int status)
+{
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+	struct tracee *c;
+
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		c = follow_clone(&r->fc, t, event);
+		resume(t->tid, 0);
+		if (c != NULL)
+			handle_status(r, c->tid, c->held_status);
+		break;
+	case PTRACE_EVENT_EXEC:
+		t = follow_exec(&r->fc, t);
+		resume(t->tid, 0);
+		break;
+	case PTRACE_EVENT_STOP:
+		/* A group-stop stays stopped until SIGCONT, as untraced. */
+		if (is_stop_signal(sig))
+			ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
+		else
+			resume(t->tid, 0);
+		break;
+	case 0:
+		if (sig == SIGTRAP && handle_trap(r, t))
+			resume(t->tid, 0);
+		else
+			resume(t->tid, sig);
+		break;
+	default:
+		resume(t->tid, 0);
+		break;
+	}
+}
+
+static void
+handle_status(struct run *r, pid_t pid, int status)
+{
+	struct tracee *t = tracee_find(pid);
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (pid == r->top) {
+			r->top_status = status;
+			r->top_exited = true;
+			forward_pid = 0;
+		}
+		if (t != NULL)
+			tracee_remove(t);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	if (t == NULL) {
+		/* A new child reporting before its parent's fork event: hold
+		 * it until we know its address space. */
+		t = tracee_get(pid);
+		t->waiting_parent = true;
+		t->held_status = status;
+		return;
+	}
+	handle_stop(r, t, status);
+}
+
+static void
+pin_to_current_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == -1)
+		warning_errno("cannot pin to CPU %d", cpu);
+}
+
+static void
+child_exec(const char *path, char *const argv[], int errfd)
+{
+	int e;
+
+	kill(getpid(), SIGSTOP);
+	execv(path, argv);
+	e = errno;
+	if (write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(126);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/* Wait for an untraced child (tracing was refused) and return its status. */
+static int
+wait_untraced(pid_t pid)
+{
+	int status;
+
+	forward_pid = pid;
+	set_forwarding(true);
+	kill(pid, SIGCONT);
+	while (waitpid(pid, &status, 0) == -1 || !(WIFEXITED(status) ||
+						     WIFSIGNALED(status)))
+		if (errno == ECHILD)
+			return 0;
+	forward_pid = 0;
+	set_forwarding(false);
+	return status;
+}
+
+static int
+start_traced(struct run *r, const char *path, char *const argv[], int *errfd)
+{
+	int pfd[2], status;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) == -1)
+		return error_errno("cannot create a pipe");
+	if ((pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return error_errno("cannot fork");
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		child_exec(path, argv, pfd[1]);
+	}
+	close(pfd[1]);
+	*errfd = pfd[0];
+
+	r->top = pid;
+	if (waitpid(pid, &status, WSTOPPED) == -1 || !WIFSTOPPED(status))
+		return error("'%s' did not start", path);
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)SEIZE_OPTIONS) == -1) {
+		warning_errno("cannot trace '%s', running it untraced", path);
+		r->top_status = wait_untraced(pid);
+		r->top_exited = true;
+		return 0;
+	}
+	tracee_get(pid);
+	r->fc.stats->processes++;
+	forward_pid = pid;
+	set_forwarding(true);
+	kill(pid, SIGCONT);
+	return 0;
+}
+
+static void
+event_loop(struct run *r)
+{
+	while (tracee_count() > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				error_errno("waitpid");
+			break;
+		}
+		handle_status(r, pid, status);
+	}
+}
+
+int
+tracer_run(const char *path, char *const argv[],
+    const struct tracer_opts *opts, const struct breakpoint_source *src,
+    int *statusp, struct tracer_stats *stats)
+{
+	struct run r = { .fc = { .src = src, .stats = stats } };
+	int errfd = -1, e;
+
+	memset(stats, 0, sizeof(*stats));
+	if (opts->cpu == CPU_SAME)
+		pin_to_current_cpu();
+	if (start_traced(&r, path, argv, &errfd) == -1) {
+		if (errfd != -1)
+			close(errfd);
+		*statusp = 126 << 8;
+		return -1;
+	}
+	event_loop(&r);
+	forward_pid = 0;
+	set_forwarding(false);
+	if (!r.fc.first_exec_done &&
+	    read(errfd, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		close(errfd);
+		errno = e;
+		error_errno("cannot execute '%s'", path);
+		*statusp = (e == ENOENT ? 127 : 126) << 8;
+		return -1;
+	}
+	close(errfd);
+	*statusp = r.top_status;
+	return 0;
+}

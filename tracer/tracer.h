@@ -1,0 +1,80 @@
+/* Run one command under ptrace with one-shot line breakpoints.
+ *
+ * The tracer knows nothing about DWARF: a struct breakpoint_source hands it,
+ * for every image a process execs, the addresses to arm grouped by source
+ * line (as opaque line ids).  The tracer records in the image which lines ran;
+ * an image is shared by every process that runs it, so a line covered by one
+ * process is never armed again in a later one. */
+#ifndef COVTRACE_TRACER_TRACER_H
+#define COVTRACE_TRACER_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct bp_image {
+	/* Filled by the breakpoint source. */
+	size_t naddrs;
+	uint64_t *addrs;	    /* link-time addresses, sorted, unique */
+	uint32_t *addr_line_start;  /* naddrs + 1 offsets into addr_lines */
+	uint32_t *addr_lines;	    /* the line ids of each address */
+	size_t nlines;
+	uint32_t *line_addr_start;  /* nlines + 1 offsets into line_addrs */
+	uint32_t *line_addrs;	    /* address indices of each line, ascending */
+	bool pie;		    /* ET_DYN: mapped at a load bias */
+	uint64_t entry;		    /* e_entry, matched against AT_ENTRY */
+	char *path;		    /* for messages */
+
+	/* Kept by the tracer. */
+	uint8_t *hit;		/* nlines flags: the line ran in some process */
+	size_t nhit;		/* lines hit */
+	uint32_t *hit_log;	/* line ids in the order they were first hit */
+	uint8_t *pristine;	/* original bytes of [addrs[0], addrs[naddrs-1]] */
+	uint64_t stops;		/* breakpoint stops taken in this image */
+};
+
+/* Set up the tracer's part of an image whose addresses are filled in. */
+void bp_image_init(struct bp_image *img);
+/* Free what bp_image_init allocated and what the source filled in. */
+void bp_image_release(struct bp_image *img);
+
+struct breakpoint_source {
+	/* The image for the program file that a process has just exec'd, or
+	 * NULL when nothing in it is measured.  first is true for the very
+	 * first image of the traced command.  The image must stay valid until
+	 * tracer_run returns; returning the same image for the same binary
+	 * shares its coverage between processes. */
+	struct bp_image *(*image_for_exec)(void *ctx, const char *path,
+	    bool first);
+	void *ctx;
+};
+
+enum cpu_placement {
+	CPU_ANY = 0,	/* let the kernel place the tracer and the tracees */
+	CPU_SAME,	/* pin the tracer and every tracee to one CPU */
+};
+
+struct tracer_opts {
+	enum cpu_placement cpu;
+};
+
+struct tracer_stats {
+	uint64_t processes;	/* processes traced */
+	uint64_t execs;		/* images exec'd */
+	uint64_t armed;		/* addresses armed, all processes together */
+	uint64_t stops;		/* breakpoint stops */
+};
+
+/* Run the program at path with argv under ptrace until it and every process
+ * it started have exited.  *statusp gets the wait status of the first
+ * process.  Returns 0, or -1 (logged) when the program could not be started;
+ * then *statusp holds 126 or 127 as an exit status. */
+int tracer_run(const char *path, char *const argv[],
+    const struct tracer_opts *opts, const struct breakpoint_source *src,
+    int *statusp, struct tracer_stats *stats);
+
+/* Forward sig to the traced command (safe to call from a signal handler). */
+void tracer_forward_signal(int sig);
+
+#endif
