@@ -8,7 +8,7 @@
 #include "dispatch/image.h"
 
 static struct bp_image *
-image_for_exec(void *ctx, const char *path, bool first)
+image_for_file(void *ctx, const char *path, enum image_kind kind)
 {
 	struct image_set *set = ctx;
 	struct image *im = image_set_get(set, path);
@@ -16,7 +16,7 @@ image_for_exec(void *ctx, const char *path, bool first)
 	if (im == NULL || im->lt == NULL)
 		return NULL;
 	if (!im->lt->has_debug) {
-		if (first)
+		if (kind == IMAGE_FIRST_EXEC)
 			warning("no line information in '%s'", path);
 		else
 			verbose("no line information in '%s'", path);
@@ -40,6 +40,16 @@ line_ref_cmp(const void *a, const void *b, void *ctx)
 		return x->file < y->file ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
+	return 0;
+}
+
+static int
+rendezvous(void *ctx, const char *path, uint64_t *brkp, uint64_t *rdebugp)
+{
+	(void)ctx;
+	if (elf_symbol_value(path, "_dl_debug_state", brkp) == -1 ||
+	    elf_symbol_value(path, "_r_debug", rdebugp) == -1)
+		return -1;
 	return 0;
 }
 
@@ -73,8 +83,11 @@ measure_command(const struct measure_opts *opts, const char *path,
 {
 	struct tracer_opts topts = { .cpu = opts->cpu };
 	struct image_set set;
-	struct breakpoint_source src = { .image_for_exec = image_for_exec,
-		.ctx = &set };
+	struct breakpoint_source src = {
+		.image_for_file = image_for_file,
+		.rendezvous = rendezvous,
+		.ctx = &set,
+	};
 	int r;
 
 	image_set_init(&set);

@@ -38,6 +38,10 @@ int linetab_load(const char *path, const struct linetab_opts *opts,
     struct linetab **tablep);
 void linetab_free(struct linetab *lt);
 
+/* The value of the named symbol in the ELF file at path (its dynamic symbol
+ * table, else its symbol table); -1 when there is none. */
+int elf_symbol_value(const char *path, const char *name, uint64_t *valuep);
+
 /* Normalize a path lexically: collapse "//", "/./" and "dir/..". */
 char *path_normalize(const char *path);
 

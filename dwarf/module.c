@@ -9,6 +9,7 @@
 #include <elfutils/libdwelf.h>
 
 #include "common/log.h"
+#include "dwarf/dwarf.h"
 #include "dwarf/module.h"
 
 static char *debuginfo_path = NULL;
@@ -139,4 +140,50 @@ module_addr_exec(const struct module *mod, uint64_t addr)
 		if (addr >= mod->xsegs[i].lo && addr < mod->xsegs[i].hi)
 			return true;
 	return false;
+}
+
+static int
+find_symbol(Elf *elf, Elf64_Word type, const char *name, uint64_t *valuep)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != type ||
+		    sh.sh_entsize == 0 ||
+		    (data = elf_getdata(scn, NULL)) == NULL)
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (gelf_getsym(data, (int)i, &sym) == NULL ||
+			    sym.st_shndx == SHN_UNDEF || sym.st_value == 0)
+				continue;
+			n = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (n != NULL && strcmp(n, name) == 0) {
+				*valuep = sym.st_value;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+int
+elf_symbol_value(const char *path, const char *name, uint64_t *valuep)
+{
+	struct module mod;
+	int r;
+
+	*valuep = 0;
+	if (module_open(path, &mod) == -1)
+		return -1;
+	r = find_symbol(mod.elf, SHT_DYNSYM, name, valuep);
+	if (r == -1)
+		r = find_symbol(mod.elf, SHT_SYMTAB, name, valuep);
+	module_close(&mod);
+	return r;
 }

@@ -78,6 +78,7 @@ aspace_put(struct aspace *as)
 		free(as->mods[i].ever);
 	}
 	free(as->mods);
+	free(as->skip);
 	close(as->memfd);
 	free(as);
 }
@@ -110,8 +111,8 @@ addr_ever_armed(const struct as_mod *m, size_t ai)
  * text with a trap at every armed address.  first is the index of the first
  * address >= lo. */
 static void
-compose(const struct as_mod *m, uint64_t lo, uint64_t hi, size_t first,
-    uint8_t *buf)
+compose(const struct aspace *as, const struct as_mod *m, uint64_t lo,
+    uint64_t hi, size_t first, uint8_t *buf)
 {
 	const struct bp_image *img = m->img;
 
@@ -120,6 +121,9 @@ compose(const struct as_mod *m, uint64_t lo, uint64_t hi, size_t first,
 	     i < img->naddrs && img->addrs[i] + m->bias < hi; i++)
 		if (addr_armed(m, i))
 			buf[img->addrs[i] + m->bias - lo] = ARCH_TRAP_BYTE;
+	/* The rendezvous trap is permanent. */
+	if (as->rv_brk >= lo && as->rv_brk < hi)
+		buf[as->rv_brk - lo] = ARCH_TRAP_BYTE;
 }
 
 /* Write runtime [lo, hi) of m as compose() makes it. */
@@ -131,7 +135,7 @@ flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
 	uint8_t *buf = hi - lo <= sizeof(stackbuf) ? stackbuf : xmalloc(hi - lo);
 	ssize_t n;
 
-	compose(m, lo, hi, first, buf);
+	compose(as, m, lo, hi, first, buf);
 	n = pwrite(as->memfd, buf, hi - lo, (off_t)lo);
 	if (buf != stackbuf)
 		free(buf);
@@ -221,6 +225,13 @@ aspace_fork(struct aspace *parent, pid_t child)
 
 	if (as == NULL)
 		return NULL;
+	as->rv_brk = parent->rv_brk;
+	as->rv_rdebug = parent->rv_rdebug;
+	as->rv_orig = parent->rv_orig;
+	as->rv_gen = parent->rv_gen;
+	as->nskip = parent->nskip;
+	as->skip = xcalloc(parent->nskip + 1, sizeof(*as->skip));
+	memcpy(as->skip, parent->skip, parent->nskip * sizeof(*as->skip));
 	as->nmods = parent->nmods;
 	as->mods = xcalloc(parent->nmods ? parent->nmods : 1,
 	    sizeof(*as->mods));
@@ -250,6 +261,9 @@ read_pristine(struct aspace *as, struct bp_image *img, uint64_t lo,
 		return error("cannot read the text of '%s' in pid %d at %#" PRIx64,
 		    img->path, (int)as->pid, lo);
 	}
+	/* Our own rendezvous trap may already sit in this text. */
+	if (as->rv_brk >= lo && as->rv_brk < hi)
+		p[as->rv_brk - lo] = as->rv_orig;
 	img->pristine = p;
 	return 0;
 }
@@ -294,6 +308,16 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 	as->mods[as->nmods++] = m;
 	*armedp = armed;
 	return 0;
+}
+
+void
+aspace_remove_mod(struct aspace *as, size_t i)
+{
+	free(as->mods[i].armed);
+	free(as->mods[i].ever);
+	memmove(&as->mods[i], &as->mods[i + 1],
+	    (as->nmods - i - 1) * sizeof(*as->mods));
+	as->nmods--;
 }
 
 static ssize_t

@@ -21,6 +21,13 @@ struct as_mod {
 	uint8_t *armed;		/* per line */
 	uint8_t *ever;		/* per line: was armed here at some time */
 	size_t synced;		/* entries of img->hit_log applied here */
+	bool library;		/* mapped by the dynamic linker */
+	unsigned gen;		/* last link-map walk that saw it */
+};
+
+struct skip_lib {
+	uint64_t bias;
+	unsigned gen;
 };
 
 struct aspace {
@@ -29,6 +36,13 @@ struct aspace {
 	pid_t pid;
 	size_t nmods;
 	struct as_mod *mods;
+	/* The dynamic linker's rendezvous: a permanent trap at rv_brk. */
+	uint64_t rv_brk;	/* 0: none */
+	uint64_t rv_rdebug;	/* runtime address of _r_debug */
+	uint8_t rv_orig;	/* the byte under the trap */
+	unsigned rv_gen;
+	size_t nskip;
+	struct skip_lib *skip;	/* libraries not measured */
 };
 
 /* A new, empty address space for pid, or NULL (logged) if its memory cannot
@@ -42,6 +56,9 @@ struct aspace *aspace_fork(struct aspace *parent, pid_t child);
  * image cannot be armed, in which case nothing was written. */
 int aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
     uint64_t *armedp);
+
+/* Forget the image at index i (its mapping is gone). */
+void aspace_remove_mod(struct aspace *as, size_t i);
 
 enum trap_kind {
 	TRAP_NOT_OURS,	/* deliver SIGTRAP to the program */

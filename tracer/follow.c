@@ -58,9 +58,8 @@ follow_clone(struct follow_ctx *fc, struct tracee *t, int event)
 	return NULL;
 }
 
-/* AT_ENTRY from /proc/PID/auxv, or 0. */
-static uint64_t
-auxv_entry(pid_t pid)
+uint64_t
+auxv_value(pid_t pid, uint64_t type)
 {
 	char path[64];
 	uint64_t v[2], entry = 0;
@@ -70,7 +69,7 @@ auxv_entry(pid_t pid)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
 	while (read(fd, v, sizeof(v)) == (ssize_t)sizeof(v)) {
-		if (v[0] == AT_ENTRY) {
+		if (v[0] == type) {
 			entry = v[1];
 			break;
 		}
@@ -81,8 +80,7 @@ auxv_entry(pid_t pid)
 	return entry;
 }
 
-/* Whether runtime [lo, hi) lies inside executable mappings of pid. */
-static bool
+bool
 range_mapped_exec(pid_t pid, uint64_t lo, uint64_t hi)
 {
 	char path[64], line[512];
@@ -109,7 +107,7 @@ range_mapped_exec(pid_t pid, uint64_t lo, uint64_t hi)
 static void
 arm_image(struct follow_ctx *fc, struct tracee *t, struct bp_image *img)
 {
-	uint64_t entry = auxv_entry(t->tid), bias = 0, armed;
+	uint64_t entry = auxv_value(t->tid, AT_ENTRY), bias = 0, armed;
 
 	if (img->pie) {
 		bias = entry - img->entry;
@@ -160,7 +158,10 @@ follow_exec(struct follow_ctx *fc, struct tracee *t)
 	if ((n = readlink(link, exe, sizeof(exe) - 1)) <= 0)
 		return t;
 	exe[n] = '\0';
-	if ((img = fc->src->image_for_exec(fc->src->ctx, exe, first)) != NULL)
+	img = fc->src->image_for_file(fc->src->ctx, exe,
+	    first ? IMAGE_FIRST_EXEC : IMAGE_EXEC);
+	if (img != NULL)
 		arm_image(fc, t, img);
+	solib_exec(fc, t);
 	return t;
 }

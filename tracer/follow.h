@@ -3,6 +3,8 @@
 #define COVTRACE_TRACER_FOLLOW_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "tracer/tracee.h"
 #include "tracer/tracer.h"
@@ -21,5 +23,16 @@ struct tracee *follow_clone(struct follow_ctx *fc, struct tracee *t,
 /* t reported PTRACE_EVENT_EXEC: give it a fresh address space and arm the
  * new image.  Returns the tracee that now stands for the process. */
 struct tracee *follow_exec(struct follow_ctx *fc, struct tracee *t);
+
+/* The auxiliary vector entry of the given type of pid, or 0. */
+uint64_t auxv_value(pid_t pid, uint64_t type);
+/* Whether runtime [lo, hi) lies inside executable mappings of pid. */
+bool range_mapped_exec(pid_t pid, uint64_t lo, uint64_t hi);
+
+/* After an exec: set the trap on the dynamic linker's rendezvous hook. */
+void solib_exec(struct follow_ctx *fc, struct tracee *t);
+/* A trap at pc: true when it was the rendezvous hook, now handled (the
+ * libraries mapped or unmapped since the last one are taken in). */
+bool solib_trap(struct follow_ctx *fc, struct tracee *t, uint64_t pc);
 
 #endif

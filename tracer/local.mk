@@ -3,5 +3,6 @@ noinst_LIBRARIES += %reldir%/libtracer.a
 	%reldir%/tracer.h %reldir%/tracer.c \
 	%reldir%/tracee.h %reldir%/tracee.c \
 	%reldir%/breakpoint.h %reldir%/breakpoint.c \
-	%reldir%/follow.c \
+	%reldir%/follow.h %reldir%/follow.c \
+	%reldir%/solib.c \
 	%reldir%/arch.h %reldir%/arch-x86_64.c

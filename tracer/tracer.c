@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,8 @@ handle_trap(struct run *r, struct tracee *t)
 	    ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si) == -1 ||
 	    si.si_code != SI_KERNEL || arch_get_pc(t->tid, &pc) == -1)
 		return false;
+	if (solib_trap(&r->fc, t, pc))
+		return true;
 	if (aspace_trap(t->as, pc, &rewind) != TRAP_HIT)
 		return false;
 	r->fc.stats->stops++;
@@ -217,6 +220,15 @@ wait_untraced(pid_t pid)
 	return status;
 }
 
+static bool
+set_id_program(const char *path)
+{
+	struct stat st;
+
+	return geteuid() != 0 && stat(path, &st) == 0 &&
+	    (st.st_mode & (S_ISUID | S_ISGID)) != 0;
+}
+
 static int
 start_traced(struct run *r, const char *path, char *const argv[], int *errfd)
 {
@@ -240,6 +252,14 @@ start_traced(struct run *r, const char *path, char *const argv[], int *errfd)
 	r->top = pid;
 	if (waitpid(pid, &status, WSTOPPED) == -1 || !WIFSTOPPED(status))
 		return error("'%s' did not start", path);
+	if (set_id_program(path)) {
+		/* Under ptrace the kernel would drop its privileges. */
+		warning("'%s' is set-user-ID or set-group-ID, running it untraced",
+		    path);
+		r->top_status = wait_untraced(pid);
+		r->top_exited = true;
+		return 0;
+	}
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)SEIZE_OPTIONS) == -1) {
 		warning_errno("cannot trace '%s', running it untraced", path);
 		r->top_status = wait_untraced(pid);

@@ -39,14 +39,23 @@ void bp_image_init(struct bp_image *img);
 /* Free what bp_image_init allocated and what the source filled in. */
 void bp_image_release(struct bp_image *img);
 
+enum image_kind {
+	IMAGE_FIRST_EXEC,	/* the program covtrace was asked to run */
+	IMAGE_EXEC,		/* a program exec'd later in the tree */
+	IMAGE_LIBRARY,		/* a shared object the dynamic linker mapped */
+};
+
 struct breakpoint_source {
-	/* The image for the program file that a process has just exec'd, or
-	 * NULL when nothing in it is measured.  first is true for the very
-	 * first image of the traced command.  The image must stay valid until
-	 * tracer_run returns; returning the same image for the same binary
-	 * shares its coverage between processes. */
-	struct bp_image *(*image_for_exec)(void *ctx, const char *path,
-	    bool first);
+	/* The image for the ELF file at path that a process has just exec'd
+	 * or mapped, or NULL when nothing in it is measured.  The image must
+	 * stay valid until tracer_run returns; returning the same image for
+	 * the same binary shares its coverage between processes. */
+	struct bp_image *(*image_for_file)(void *ctx, const char *path,
+	    enum image_kind kind);
+	/* The link-time addresses of _dl_debug_state and _r_debug in the
+	 * dynamic linker at path; -1 when it has none. */
+	int (*rendezvous)(void *ctx, const char *path, uint64_t *brkp,
+	    uint64_t *rdebugp);
 	void *ctx;
 };
 
