@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdnoreturn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +59,18 @@ usage(void)
 	       "(128+N when a signal N killed it). See covtrace(1).\n");
 }
 
+static noreturn void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static void
-usage_error(const char *fmt, const char *arg)
+usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "covtrace: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'covtrace --help' for more information.\n");
 	exit(2);
 }
@@ -77,7 +86,6 @@ parse_report(const char *arg)
 		return REPORT_TERM_MISSING;
 	usage_error("unknown report type '%s' (expected term or term-missing)",
 	    arg);
-	return REPORT_NONE;
 }
 
 static void
@@ -86,7 +94,7 @@ parse_option(int c, struct options *opts)
 	switch (c) {
 	case OPT_COV:
 		if (optarg[0] == '\0')
-			usage_error("%s--cov needs a path", "");
+			usage_error("--cov needs a path");
 		opts->cov = xreallocarray(opts->cov, opts->ncov + 1,
 		    sizeof(*opts->cov));
 		opts->cov[opts->ncov++] = optarg;
@@ -96,7 +104,7 @@ parse_option(int c, struct options *opts)
 		break;
 	case OPT_DATA_FILE:
 		if (optarg[0] == '\0')
-			usage_error("%s--data-file needs a file name", "");
+			usage_error("--data-file needs a file name");
 		opts->data_file = optarg;
 		break;
 	case OPT_NO_CACHE:
@@ -154,8 +162,7 @@ options_parse(int argc, char **argv, struct options *opts)
 		return;
 	}
 	if (optind >= argc)
-		usage_error("%sno command given (covtrace [OPTIONS] -- COMMAND)",
-		    "");
+		usage_error("no command given (covtrace [OPTIONS] -- COMMAND)");
 	opts->command = argv + optind;
 }
 
