@@ -180,6 +180,12 @@ find_build_id(const struct image_set *set, const struct image *self,
 	return NULL;
 }
 
+static bool
+want_file(void *ctx, const char *path)
+{
+	return selection_match(ctx, path);
+}
+
 struct image *
 image_set_get(struct image_set *set, const char *path)
 {
@@ -199,6 +205,8 @@ image_set_get(struct image_set *set, const char *path)
 	    st.st_mtim.tv_nsec;
 	set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
 	set->v[set->n++] = im;
+	set->ltopts.want_file = want_file;
+	set->ltopts.want_ctx = &set->sel;
 	if (linetab_load(path, &set->ltopts, &im->lt) == -1)
 		return im;
 	if ((im->same = find_build_id(set, im, im->lt->build_id)) != NULL)

@@ -29,8 +29,16 @@ add_path(struct selection *sel, const char *cwd, const char *path)
 	char *abs = path[0] == '/' ? xstrdup(path) :
 				     xasprintf("%s/%s", cwd, path);
 	char *real = realpath(abs, NULL);
+	char *norm = path_normalize(abs);
 
-	add_prefix(sel, path_normalize(abs));
+	if (strcmp(norm, "/") == 0)
+		sel->all = true;
+	if (path[0] != '/') {
+		sel->relative = xreallocarray(sel->relative, sel->nrel + 1,
+		    sizeof(*sel->relative));
+		sel->relative[sel->nrel++] = path_normalize(path);
+	}
+	add_prefix(sel, norm);
 	if (real != NULL)
 		add_prefix(sel, real);
 	free(abs);
@@ -56,23 +64,37 @@ selection_release(struct selection *sel)
 {
 	for (size_t i = 0; i < sel->n; i++)
 		free(sel->prefixes[i]);
+	for (size_t i = 0; i < sel->nrel; i++)
+		free(sel->relative[i]);
 	free(sel->prefixes);
-	sel->prefixes = NULL;
-	sel->n = 0;
+	free(sel->relative);
+	memset(sel, 0, sizeof(*sel));
+}
+
+static bool
+has_prefix(const char *path, const char *p)
+{
+	size_t len = strlen(p);
+
+	if (strncmp(path, p, len) != 0)
+		return false;
+	return path[len] == '\0' || path[len] == '/' ||
+	    (len == 1 && p[0] == '/');
 }
 
 bool
 selection_match(const struct selection *sel, const char *path)
 {
-	for (size_t i = 0; i < sel->n; i++) {
-		const char *p = sel->prefixes[i];
-		size_t len = strlen(p);
-
-		if (strncmp(path, p, len) != 0)
-			continue;
-		if (path[len] == '\0' || path[len] == '/' ||
-		    (len == 1 && p[0] == '/'))
-			return true;
+	if (sel->all)
+		return true;
+	if (path[0] != '/') {
+		for (size_t i = 0; i < sel->nrel; i++)
+			if (has_prefix(path, sel->relative[i]))
+				return true;
+		return false;
 	}
+	for (size_t i = 0; i < sel->n; i++)
+		if (has_prefix(path, sel->prefixes[i]))
+			return true;
 	return false;
 }

@@ -1,21 +1,25 @@
 /*
  * Cache entry layout (native byte order, for this machine only):
  *
- *	char     magic[8]	"CTLTAB1\n"
+ *	char     magic[8]	"CTLTAB2\n"
  *	uint64_t size		the whole entry, in bytes
  *	uint64_t flags		1: pie, 2: has_debug
  *	uint64_t entry		e_entry
  *	uint64_t nfiles, nrows, strbytes, rows_skipped
- *	struct linerow rows[nrows]
+ *	uint64_t head_hash	of the header (with head_hash 0) and strings
  *	char     strings[strbytes]	nfiles NUL-terminated paths
+ *	struct linerow rows[nrows]
  *	uint64_t hash		of every byte before it
  *
+ * The file names come first with a hash of their own, so that an image
+ * with no selected source costs a read of its names, not of its rows.
  * Entries are written to a temporary file and renamed into place, so a
- * reader sees a whole entry or none; the size and hash catch the rest.
+ * reader sees a whole entry or none; the sizes and hashes catch the rest.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,7 @@
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
 
-#define CACHE_MAGIC "CTLTAB1\n"
+#define CACHE_MAGIC "CTLTAB2\n"
 
 struct cache_header {
 	char magic[8];
@@ -39,13 +43,14 @@ struct cache_header {
 	uint64_t nrows;
 	uint64_t strbytes;
 	uint64_t rows_skipped;
+	uint64_t head_hash;
 };
 
 /* A fast 64-bit hash over 8-byte words; catches truncation and garbage. */
 static uint64_t
-cache_hash(const unsigned char *p, size_t len)
+cache_hash(uint64_t seed, const unsigned char *p, size_t len)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	const uint64_t k = 0x9e3779b97f4a7c15ULL ^ seed;
 	uint64_t h[4] = { k, k ^ 1, k ^ 2, k ^ 3 }, w;
 	size_t i = 0;
 
@@ -60,6 +65,17 @@ cache_hash(const unsigned char *p, size_t len)
 	w = h[0] ^ (h[1] << 1) ^ (h[2] << 2) ^ (h[3] << 3) ^ len;
 	w ^= w >> 33;
 	return w * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t
+head_hash(const struct cache_header *h, const char *strings)
+{
+	struct cache_header copy = *h;
+
+	copy.head_hash = 0;
+	return cache_hash(cache_hash(0, (const unsigned char *)&copy,
+			      sizeof(copy)),
+	    (const unsigned char *)strings, h->strbytes);
 }
 
 static char *
@@ -77,81 +93,129 @@ cache_path(const char *dir, const char *build_id)
 }
 
 static int
-cache_parse(const char *data, size_t len, struct linetab **tablep)
+read_at(int fd, void *buf, size_t len, off_t off)
 {
-	struct cache_header h;
-	struct linetab *lt;
-	const char *s, *end;
-	uint64_t hash;
-	size_t rowbytes;
+	ssize_t n = pread(fd, buf, len, off);
 
-	if (len < sizeof(h) + 8)
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/* Read and check the header and the file names. */
+static int
+read_head(int fd, struct cache_header *h, struct linetab *lt)
+{
+	struct stat st;
+	char *strings, *s, *end;
+
+	if (fstat(fd, &st) == -1 || read_at(fd, h, sizeof(*h), 0) == -1 ||
+	    memcmp(h->magic, CACHE_MAGIC, 8) != 0 ||
+	    h->size != (uint64_t)st.st_size || h->strbytes > h->size ||
+	    h->nfiles > h->strbytes ||
+	    h->nrows > h->size / sizeof(struct linerow) ||
+	    sizeof(*h) + h->strbytes + h->nrows * sizeof(struct linerow) + 8 !=
+		h->size)
 		return -1;
-	memcpy(&h, data, sizeof(h));
-	if (memcmp(h.magic, CACHE_MAGIC, 8) != 0 || h.size != len)
+	strings = xmalloc(h->strbytes + 1);
+	if (read_at(fd, strings, h->strbytes, sizeof(*h)) == -1 ||
+	    head_hash(h, strings) != h->head_hash) {
+		free(strings);
 		return -1;
-	memcpy(&hash, data + len - 8, 8);
-	if (hash != cache_hash((const unsigned char *)data, len - 8))
-		return -1;
-	if (h.nrows > len / sizeof(struct linerow) || h.strbytes > len ||
-	    h.nfiles > h.strbytes)
-		return -1;
-	rowbytes = h.nrows * sizeof(struct linerow);
-	if (sizeof(h) + rowbytes + h.strbytes + 8 != len)
-		return -1;
-	lt = xcalloc(1, sizeof(*lt));
-	lt->pie = (h.flags & 1) != 0;
-	lt->has_debug = (h.flags & 2) != 0;
-	lt->entry = h.entry;
-	lt->rows_skipped = h.rows_skipped;
-	lt->nrows = h.nrows;
-	lt->rows = xmalloc(rowbytes);
-	memcpy(lt->rows, data + sizeof(h), rowbytes);
-	lt->files = xcalloc(h.nfiles, sizeof(*lt->files));
-	s = data + sizeof(h) + rowbytes;
-	end = s + h.strbytes;
-	for (; lt->nfiles < h.nfiles; lt->nfiles++) {
+	}
+	strings[h->strbytes] = '\0';
+	lt->files = xcalloc(h->nfiles + 1, sizeof(*lt->files));
+	s = strings;
+	end = strings + h->strbytes;
+	for (; lt->nfiles < h->nfiles; lt->nfiles++) {
 		const char *nul = memchr(s, '\0', (size_t)(end - s));
 
-		if (nul == NULL)
-			goto bad;
+		if (nul == NULL) {
+			free(strings);
+			return -1;
+		}
 		lt->files[lt->nfiles] = xstrdup(s);
-		s = nul + 1;
+		s = (char *)nul + 1;
 	}
+	free(strings);
+	lt->pie = (h->flags & 1) != 0;
+	lt->has_debug = (h->flags & 2) != 0;
+	lt->entry = h->entry;
+	lt->rows_skipped = h->rows_skipped;
+	return 0;
+}
+
+/* Read the rows and check the hash of the whole entry. */
+static int
+read_rows(int fd, const struct cache_header *h, struct linetab *lt)
+{
+	char *data = xmalloc(h->size);
+	uint64_t hash;
+	size_t rowoff = sizeof(*h) + h->strbytes;
+
+	if (read_at(fd, data, h->size, 0) == -1) {
+		free(data);
+		return -1;
+	}
+	memcpy(&hash, data + h->size - 8, 8);
+	if (hash != cache_hash(0, (const unsigned char *)data, h->size - 8)) {
+		free(data);
+		return -1;
+	}
+	lt->nrows = h->nrows;
+	lt->rows = xmalloc(h->nrows * sizeof(struct linerow) + 1);
+	memcpy(lt->rows, data + rowoff, h->nrows * sizeof(struct linerow));
+	free(data);
 	for (size_t i = 0; i < lt->nrows; i++)
 		if (lt->rows[i].file >= lt->nfiles)
-			goto bad;
-	*tablep = lt;
+			return -1;
 	return 0;
-bad:
-	linetab_free(lt);
-	return -1;
+}
+
+static bool
+any_wanted(const struct linetab_opts *opts, const struct linetab *lt)
+{
+	if (opts->want_file == NULL)
+		return true;
+	for (size_t i = 0; i < lt->nfiles; i++)
+		if (opts->want_file(opts->want_ctx, lt->files[i]))
+			return true;
+	return false;
 }
 
 int
-cache_load(const char *dir, const char *build_id, struct linetab **tablep)
+cache_load(const struct linetab_opts *opts, const char *build_id,
+    struct linetab **tablep)
 {
-	char *path = cache_path(dir, build_id), *data = NULL;
-	size_t len;
-	int r = -1;
+	char *path = cache_path(opts->cache_dir, build_id);
+	struct linetab *lt = NULL;
+	struct cache_header h;
+	int fd = -1, r = -1;
 
 	*tablep = NULL;
-	if (path == NULL)
-		return -1;
-	if (file_read_all(path, &data, &len) == -1)
+	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		goto out;
-	if (cache_parse(data, len, tablep) == -1) {
-		verbose("damaged line-table cache entry '%s', rebuilding it",
-		    path);
-		unlink(path);
-		goto out;
+	lt = xcalloc(1, sizeof(*lt));
+	if (read_head(fd, &h, lt) == -1)
+		goto damaged;
+	if (!any_wanted(opts, lt)) {
+		/* Nothing selected: the rows are not needed. */
+		lt->rows_elided = true;
+	} else if (read_rows(fd, &h, lt) == -1) {
+		goto damaged;
 	}
-	memcpy((*tablep)->build_id, build_id, sizeof((*tablep)->build_id));
-	(*tablep)->build_id[sizeof((*tablep)->build_id) - 1] = '\0';
+	memcpy(lt->build_id, build_id, sizeof(lt->build_id));
+	lt->build_id[sizeof(lt->build_id) - 1] = '\0';
 	debug("cache hit for %s", build_id);
+	*tablep = lt;
+	lt = NULL;
 	r = 0;
+	goto out;
+damaged:
+	verbose("damaged line-table cache entry '%s', rebuilding it", path);
+	unlink(path);
 out:
-	free(data);
+	if (fd != -1)
+		close(fd);
+	linetab_free(lt);
 	free(path);
 	return r;
 }
@@ -195,10 +259,12 @@ cache_store(const char *dir, const struct linetab *lt)
 		h.strbytes += strlen(lt->files[i]) + 1;
 	h.size = sizeof(h) + lt->nrows * sizeof(struct linerow) + h.strbytes + 8;
 	buf_add(&b, &h, sizeof(h));
-	buf_add(&b, lt->rows, lt->nrows * sizeof(struct linerow));
 	for (size_t i = 0; i < lt->nfiles; i++)
 		buf_add(&b, lt->files[i], strlen(lt->files[i]) + 1);
-	hash = cache_hash((const unsigned char *)b.data, b.len);
+	h.head_hash = head_hash(&h, b.data + sizeof(h));
+	memcpy(b.data, &h, sizeof(h));
+	buf_add(&b, lt->rows, lt->nrows * sizeof(struct linerow));
+	hash = cache_hash(0, (const unsigned char *)b.data, b.len);
 	buf_add(&b, &hash, 8);
 	if ((slash = strrchr(path, '/')) != NULL) {
 		*slash = '\0';

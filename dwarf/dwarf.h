@@ -24,11 +24,15 @@ struct linetab {
 	size_t nrows;
 	struct linerow *rows;	/* sorted by address, then file and line */
 	uint64_t rows_skipped;	/* rows refused as unsafe or invalid */
+	bool rows_elided;	/* no wanted file: rows left in the cache */
 };
 
 struct linetab_opts {
 	bool no_cache;		/* neither read nor write the on-disk cache */
 	const char *cache_dir;	/* NULL: $XDG_CACHE_HOME/covtrace or ~/.cache/covtrace */
+	/* Which source files the caller wants rows for (NULL: all). */
+	bool (*want_file)(void *ctx, const char *path);
+	void *want_ctx;
 };
 
 /* Load the line table of the ELF file at path (from the cache when it holds

@@ -174,7 +174,7 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 	if (module_open(path, &mod) == -1)
 		return -1;
 	if (!opts->no_cache && mod.build_id[0] != '\0' &&
-	    cache_load(opts->cache_dir, mod.build_id, &lt) == 0) {
+	    cache_load(opts, mod.build_id, &lt) == 0) {
 		module_close(&mod);
 		*tablep = lt;
 		return 0;
