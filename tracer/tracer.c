@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,9 +55,19 @@ forward_handler(int sig, siginfo_t *si, void *uc)
 }
 
 static void
+ignore_handler(int sig)
+{
+	(void)sig;
+}
+
+/* While tracing, SIGINT, SIGTERM and SIGHUP go on to the program, and the
+ * terminal's stop signals do not stop covtrace by themselves: covtrace
+ * stops when the program does (see job_control_stop). */
+static void
 set_forwarding(bool on)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int tty[] = { SIGTSTP, SIGTTIN, SIGTTOU };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -67,8 +78,25 @@ set_forwarding(bool on)
 	} else {
 		sa.sa_handler = SIG_DFL;
 	}
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaction(fwd[i], &sa, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? ignore_handler : SIG_DFL;
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof(tty) / sizeof(tty[0]); i++)
+		sigaction(tty[i], &sa, NULL);
+}
+
+/* The program stopped for a terminal stop signal (^Z): when covtrace runs
+ * in the terminal's foreground, it stops too, so that the shell sees the
+ * job stopped; the shell's SIGCONT to the job continues both. */
+static void
+job_control_stop(int sig)
+{
+	if (sig == SIGSTOP || !isatty(STDIN_FILENO) ||
+	    tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return;
+	raise(SIGSTOP);
 }
 
 static void
@@ -130,10 +158,13 @@ handle_stop(struct run *r, struct tracee *t, int status)
 		break;
 	case PTRACE_EVENT_STOP:
 		/* A group-stop stays stopped until SIGCONT, as untraced. */
-		if (is_stop_signal(sig))
+		if (is_stop_signal(sig)) {
 			ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
-		else
+			if (t->tid == r->top)
+				job_control_stop(sig);
+		} else {
 			resume(t->tid, 0);
+		}
 		break;
 	case 0:
 		if (sig == SIGTRAP && handle_trap(r, t))
