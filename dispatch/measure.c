@@ -98,9 +98,10 @@ measure_command(const struct measure_opts *opts, const char *path,
 		const struct image *im = set.v[i];
 
 		if (im->same == NULL && im->measured) {
-			verbose("%s: %zu lines, %zu run, %llu stops", im->path,
-			    im->bp.nlines, im->bp.nhit,
-			    (unsigned long long)im->bp.stops);
+			verbose("%s: %zu lines, %zu run, %llu stops, %llu unsafe line-table rows skipped",
+			    im->path, im->bp.nlines, im->bp.nhit,
+			    (unsigned long long)im->bp.stops,
+			    (unsigned long long)im->lt->rows_skipped);
 			emit_image(im, sink);
 		}
 	}

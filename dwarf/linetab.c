@@ -125,9 +125,122 @@ add_cu_lines(struct module *mod, Dwarf_Lines *lines, size_t nlines,
 	}
 }
 
+/* Code ranges of the known functions: DWARF subprograms and ELF function
+ * symbols.  A row outside all of them is never armed. */
+struct ranges {
+	size_t n, alloc;
+	struct xseg *v;
+};
+
+static void
+ranges_add(struct ranges *rs, uint64_t lo, uint64_t hi)
+{
+	if (hi <= lo)
+		return;
+	XGROW(rs->v, rs->n + 1, rs->alloc);
+	rs->v[rs->n].lo = lo;
+	rs->v[rs->n].hi = hi;
+	rs->n++;
+}
+
+static int
+func_cb(Dwarf_Die *die, void *arg)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0)
+		ranges_add(arg, lo, hi);
+	return DWARF_CB_OK;
+}
+
+static void
+add_symbol_ranges(struct module *mod, struct ranges *rs)
+{
+	int n;
+
+	if (mod->dwmod == NULL || (n = dwfl_module_getsymtab(mod->dwmod)) <= 0)
+		return;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		int type;
+
+		if (dwfl_module_getsym_info(mod->dwmod, i, &sym, &addr, NULL,
+			NULL, NULL) == NULL)
+			continue;
+		type = GELF_ST_TYPE(sym.st_info);
+		if ((type == STT_FUNC || type == STT_GNU_IFUNC) &&
+		    sym.st_size > 0 && sym.st_shndx != SHN_UNDEF)
+			ranges_add(rs, addr - mod->dwbias,
+			    addr - mod->dwbias + sym.st_size);
+	}
+}
+
+static int
+xseg_cmp(const void *a, const void *b)
+{
+	const struct xseg *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+/* Sort and merge overlapping ranges. */
+static void
+ranges_merge(struct ranges *rs)
+{
+	size_t k = 0;
+
+	qsort(rs->v, rs->n, sizeof(*rs->v), xseg_cmp);
+	for (size_t i = 0; i < rs->n; i++) {
+		if (k > 0 && rs->v[i].lo <= rs->v[k - 1].hi) {
+			if (rs->v[i].hi > rs->v[k - 1].hi)
+				rs->v[k - 1].hi = rs->v[i].hi;
+			continue;
+		}
+		rs->v[k++] = rs->v[i];
+	}
+	rs->n = k;
+}
+
+static bool
+ranges_contain(const struct ranges *rs, uint64_t addr)
+{
+	size_t lo = 0, hi = rs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rs->v[mid].hi <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rs->n && rs->v[lo].lo <= addr;
+}
+
+/* Keep only the rows inside a known function. */
+static void
+filter_rows(struct linetab *lt, struct ranges *rs)
+{
+	size_t k = 0;
+
+	ranges_merge(rs);
+	for (size_t i = 0; i < lt->nrows; i++) {
+		if (ranges_contain(rs, lt->rows[i].addr))
+			lt->rows[k++] = lt->rows[i];
+		else
+			lt->rows_skipped++;
+	}
+	lt->nrows = k;
+}
+
 static void
 decode_lines(struct module *mod, struct linetab *lt)
 {
+	struct ranges rs = { 0 };
 	struct filemap fm = { .lt = lt };
 	size_t rows_alloc = 0;
 	Dwarf_CU *cu = NULL, *next;
@@ -146,8 +259,12 @@ decode_lines(struct module *mod, struct linetab *lt)
 			lt->has_debug = true;
 			add_cu_lines(mod, lines, nlines, &fm, &rows_alloc);
 		}
+		dwarf_getfuncs(&cudie, func_cb, &rs, 0);
 	}
 	free(fm.slots);
+	add_symbol_ranges(mod, &rs);
+	filter_rows(lt, &rs);
+	free(rs.v);
 	qsort(lt->rows, lt->nrows, sizeof(*lt->rows), row_cmp);
 }
 

@@ -113,6 +113,7 @@ module_find_dwarf(struct module *mod)
 		    dwfl_errmsg(-1));
 		return;
 	}
+	mod->dwmod = dm;
 	mod->dw = dwfl_module_getdwarf(dm, &mod->dwbias);
 	if (mod->dw == NULL)
 		debug("no DWARF for '%s': %s", mod->path, dwfl_errmsg(-1));

@@ -17,6 +17,7 @@ struct module {
 	int fd;
 	Elf *elf;
 	Dwfl *dwfl;
+	Dwfl_Module *dwmod;
 	Dwarf *dw;		/* NULL when no debug info was found */
 	Dwarf_Addr dwbias;	/* added by libdwfl to DWARF addresses */
 	char build_id[41];
