@@ -1,14 +1,11 @@
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <gnu/libc-version.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,20 +87,6 @@ sink_line(void *ctx, const char *build_id, const char *image,
 	cov_file_add_line(s->file, line, hit);
 }
 
-static char *
-platform_string(void)
-{
-	struct utsname u;
-	char sys[sizeof(u.sysname)];
-
-	if (uname(&u) == -1)
-		return xasprintf("unknown, glibc %s", gnu_get_libc_version());
-	for (size_t i = 0; i < sizeof(sys); i++)
-		sys[i] = (char)tolower((unsigned char)u.sysname[i]);
-	return xasprintf("%s %s, glibc %s", sys, u.machine,
-	    gnu_get_libc_version());
-}
-
 static void
 quote_arg(struct buf *b, const char *arg)
 {
@@ -144,7 +127,7 @@ add_run(struct coverage *cov, char **argv, const struct timespec *t0,
 		quote_arg(&cmd, argv[i]);
 	}
 	run.host = host;
-	run.platform = platform_string();
+	run.platform = report_platform();
 	run.cwd = cwd;
 	run.command = cmd.data != NULL ? cmd.data : (char *)"";
 	run.start = t0->tv_sec;

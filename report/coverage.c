@@ -1,0 +1,459 @@
+/* The coverage model: source files, their statement lines, and who ran them. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "report/report.h"
+
+/*
+ * coverage_new hands out the public part of this struct, so that
+ * coverage_file can find files by path through a hash index that the public
+ * header does not show.  The index maps a path to its position in files[].
+ */
+struct coverage_impl {
+	struct coverage pub;
+	size_t *slots; /* file index + 1; 0 marks an empty slot */
+	size_t nslots; /* a power of two, or 0 */
+	size_t nindexed; /* files[0..nindexed) are in the index */
+};
+
+static struct coverage_impl *
+impl_of(struct coverage *cov)
+{
+	return (struct coverage_impl *)cov;
+}
+
+struct coverage *
+coverage_new(void)
+{
+	struct coverage_impl *ci = xcalloc(1, sizeof(*ci));
+
+	return &ci->pub;
+}
+
+static void
+cov_file_release(struct cov_file *f)
+{
+	free(f->path);
+	free(f->lines);
+	free(f->modules);
+}
+
+static void
+cov_run_release(struct cov_run *run)
+{
+	free(run->host);
+	free(run->platform);
+	free(run->cwd);
+	free(run->command);
+}
+
+void
+coverage_free(struct coverage *cov)
+{
+	if (cov == NULL)
+		return;
+	for (size_t i = 0; i < cov->nruns; i++)
+		cov_run_release(&cov->runs[i]);
+	for (size_t i = 0; i < cov->nmodules; i++) {
+		free(cov->modules[i].build_id);
+		free(cov->modules[i].path);
+	}
+	for (size_t i = 0; i < cov->nfiles; i++)
+		cov_file_release(&cov->files[i]);
+	free(cov->runs);
+	free(cov->modules);
+	free(cov->files);
+	free(impl_of(cov)->slots);
+	free(impl_of(cov));
+}
+
+static char *
+xstrdup_or_empty(const char *s)
+{
+	return xstrdup(s != NULL ? s : "");
+}
+
+void
+coverage_add_run(struct coverage *cov, const struct cov_run *run)
+{
+	struct cov_run *r;
+
+	/* Runs are few: growing by one keeps the struct free of a capacity. */
+	cov->runs = xreallocarray(cov->runs, cov->nruns + 1, sizeof(*r));
+	r = &cov->runs[cov->nruns++];
+	*r = *run;
+	r->host = xstrdup_or_empty(run->host);
+	r->platform = xstrdup_or_empty(run->platform);
+	r->cwd = xstrdup_or_empty(run->cwd);
+	r->command = xstrdup_or_empty(run->command);
+}
+
+uint32_t
+coverage_module(struct coverage *cov, const char *build_id, const char *path)
+{
+	struct cov_module *m;
+
+	if (build_id == NULL)
+		build_id = "";
+	if (path == NULL)
+		path = "";
+	for (size_t i = 0; i < cov->nmodules; i++) {
+		m = &cov->modules[i];
+		if (strcmp(m->build_id, build_id) == 0 &&
+		    strcmp(m->path, path) == 0)
+			return (uint32_t)i;
+	}
+	if (cov->nmodules >= UINT32_MAX)
+		BUG("too many modules");
+	cov->modules =
+	    xreallocarray(cov->modules, cov->nmodules + 1, sizeof(*m));
+	m = &cov->modules[cov->nmodules];
+	m->build_id = xstrdup(build_id);
+	m->path = xstrdup(path);
+	return (uint32_t)cov->nmodules++;
+}
+
+static uint64_t
+path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void
+index_insert(struct coverage_impl *ci, size_t fileidx)
+{
+	size_t mask = ci->nslots - 1;
+	size_t i = (size_t)path_hash(ci->pub.files[fileidx].path) & mask;
+
+	while (ci->slots[i] != 0)
+		i = (i + 1) & mask;
+	ci->slots[i] = fileidx + 1;
+}
+
+/* Rebuild the index with room for at least need files at half load. */
+static void
+index_rebuild(struct coverage_impl *ci, size_t need)
+{
+	size_t n = 64;
+
+	while (n / 2 < need)
+		n *= 2;
+	free(ci->slots);
+	ci->slots = xcalloc(n, sizeof(*ci->slots));
+	ci->nslots = n;
+	for (size_t i = 0; i < ci->pub.nfiles; i++)
+		index_insert(ci, i);
+	ci->nindexed = ci->pub.nfiles;
+}
+
+static struct cov_file *
+index_find(struct coverage_impl *ci, const char *path)
+{
+	size_t mask = ci->nslots - 1;
+	size_t i = (size_t)path_hash(path) & mask;
+
+	for (; ci->slots[i] != 0; i = (i + 1) & mask) {
+		struct cov_file *f = &ci->pub.files[ci->slots[i] - 1];
+
+		if (strcmp(f->path, path) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+struct cov_file *
+coverage_file(struct coverage *cov, const char *path)
+{
+	struct coverage_impl *ci = impl_of(cov);
+	struct cov_file *f;
+
+	if (ci->nindexed != cov->nfiles || ci->nslots / 2 < cov->nfiles + 1)
+		index_rebuild(ci, cov->nfiles + 1);
+	if ((f = index_find(ci, path)) != NULL)
+		return f;
+	XGROW(cov->files, cov->nfiles + 1, cov->files_alloc);
+	f = &cov->files[cov->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	index_insert(ci, cov->nfiles++);
+	ci->nindexed = cov->nfiles;
+	return f;
+}
+
+void
+cov_file_add_line(struct cov_file *f, uint32_t line, bool hit)
+{
+	if (line == 0)
+		BUG("line 0 in '%s'", f->path);
+	XGROW(f->lines, f->nlines + 1, f->alloc);
+	f->lines[f->nlines].line = line;
+	f->lines[f->nlines].hit = hit;
+	f->nlines++;
+}
+
+static bool
+is_pow2_or_zero(size_t n)
+{
+	return (n & (n - 1)) == 0;
+}
+
+void
+cov_file_add_module(struct cov_file *f, uint32_t module)
+{
+	if (f->nmodules > 0 && f->modules[f->nmodules - 1] == module)
+		return;
+	/* No capacity field: the array doubles whenever nmodules reaches a
+	 * power of two, so the allocation always covers nmodules + 1. */
+	if (is_pow2_or_zero(f->nmodules))
+		f->modules = xreallocarray(f->modules,
+		    f->nmodules ? f->nmodules * 2 : 1, sizeof(*f->modules));
+	f->modules[f->nmodules++] = module;
+}
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct cov_line *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+	const struct cov_file *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+static bool
+lines_finished(const struct cov_file *f)
+{
+	for (size_t i = 1; i < f->nlines; i++)
+		if (f->lines[i - 1].line >= f->lines[i].line)
+			return false;
+	return true;
+}
+
+static bool
+modules_finished(const struct cov_file *f)
+{
+	for (size_t i = 1; i < f->nmodules; i++)
+		if (f->modules[i - 1] >= f->modules[i])
+			return false;
+	return true;
+}
+
+static void
+finish_lines(struct cov_file *f)
+{
+	size_t n = 0;
+
+	if (lines_finished(f))
+		return;
+	qsort(f->lines, f->nlines, sizeof(*f->lines), line_cmp);
+	for (size_t i = 0; i < f->nlines; i++) {
+		if (n > 0 && f->lines[n - 1].line == f->lines[i].line)
+			f->lines[n - 1].hit |= f->lines[i].hit;
+		else
+			f->lines[n++] = f->lines[i];
+	}
+	f->nlines = n;
+}
+
+static void
+finish_modules(struct cov_file *f)
+{
+	size_t n = 0;
+
+	if (modules_finished(f))
+		return;
+	qsort(f->modules, f->nmodules, sizeof(*f->modules), u32_cmp);
+	for (size_t i = 0; i < f->nmodules; i++)
+		if (n == 0 || f->modules[n - 1] != f->modules[i])
+			f->modules[n++] = f->modules[i];
+	f->nmodules = n;
+}
+
+/* Append the lines of src to dst; coverage_finish merges duplicates. */
+static void
+append_lines(struct cov_file *dst, const struct cov_file *src)
+{
+	if (src->nlines == 0)
+		return;
+	XGROW(dst->lines, dst->nlines + src->nlines, dst->alloc);
+	memcpy(dst->lines + dst->nlines, src->lines,
+	    src->nlines * sizeof(*src->lines));
+	dst->nlines += src->nlines;
+}
+
+/* Move the lines and modules of src into dst, and free src. */
+static void
+absorb_file(struct cov_file *dst, struct cov_file *src)
+{
+	append_lines(dst, src);
+	for (size_t i = 0; i < src->nmodules; i++)
+		cov_file_add_module(dst, src->modules[i]);
+	cov_file_release(src);
+}
+
+/* Sort the files by path and fold files that share a path into one. */
+static void
+finish_files(struct coverage *cov)
+{
+	size_t n = 0;
+
+	if (cov->nfiles < 2)
+		return;
+	qsort(cov->files, cov->nfiles, sizeof(*cov->files), file_cmp);
+	for (size_t i = 0; i < cov->nfiles; i++) {
+		if (n > 0 &&
+		    strcmp(cov->files[n - 1].path, cov->files[i].path) == 0)
+			absorb_file(&cov->files[n - 1], &cov->files[i]);
+		else
+			cov->files[n++] = cov->files[i];
+	}
+	cov->nfiles = n;
+}
+
+void
+coverage_finish(struct coverage *cov)
+{
+	finish_files(cov);
+	for (size_t i = 0; i < cov->nfiles; i++) {
+		finish_lines(&cov->files[i]);
+		finish_modules(&cov->files[i]);
+	}
+	index_rebuild(impl_of(cov), cov->nfiles);
+}
+
+bool
+coverage_is_finished(const struct coverage *cov)
+{
+	for (size_t i = 0; i < cov->nfiles; i++) {
+		if (i > 0 &&
+		    strcmp(cov->files[i - 1].path, cov->files[i].path) >= 0)
+			return false;
+		if (!lines_finished(&cov->files[i]) ||
+		    !modules_finished(&cov->files[i]))
+			return false;
+	}
+	return true;
+}
+
+static void
+merge_file(struct coverage *dst, const struct cov_file *sf,
+    const uint32_t *modmap, size_t nmodmap)
+{
+	struct cov_file *df = coverage_file(dst, sf->path);
+
+	append_lines(df, sf);
+	for (size_t i = 0; i < sf->nmodules; i++) {
+		if (sf->modules[i] >= nmodmap)
+			BUG("module index %u out of range", sf->modules[i]);
+		cov_file_add_module(df, modmap[sf->modules[i]]);
+	}
+}
+
+void
+coverage_merge(struct coverage *dst, const struct coverage *src)
+{
+	uint32_t *modmap = NULL;
+
+	if (dst == src)
+		BUG("merging a coverage into itself");
+	for (size_t i = 0; i < src->nruns; i++)
+		coverage_add_run(dst, &src->runs[i]);
+	if (src->nmodules > 0)
+		modmap = xcalloc(src->nmodules, sizeof(*modmap));
+	for (size_t i = 0; i < src->nmodules; i++)
+		modmap[i] = coverage_module(dst, src->modules[i].build_id,
+		    src->modules[i].path);
+	for (size_t i = 0; i < src->nfiles; i++)
+		merge_file(dst, &src->files[i], modmap, src->nmodules);
+	free(modmap);
+	coverage_finish(dst);
+}
+
+void
+cov_file_counts(const struct cov_file *f, size_t *stmtsp, size_t *hitp)
+{
+	size_t hit = 0;
+
+	for (size_t i = 0; i < f->nlines; i++)
+		if (f->lines[i].hit)
+			hit++;
+	*stmtsp = f->nlines;
+	*hitp = hit;
+}
+
+/*
+ * coverage.py's display_covered() at precision 0: round(100 * hit / stmts)
+ * with Python's half-to-even rounding, except that a percentage strictly
+ * between 0 and 1 shows as 1 and one strictly between 99 and 100 as 99.
+ * Integer arithmetic gives the same answer as Python's doubles here.
+ */
+int
+report_percent(size_t stmts, size_t hit)
+{
+	uint64_t num, q, rem;
+
+	if (stmts == 0)
+		return 100;
+	if (hit > stmts)
+		hit = stmts;
+	num = 100 * (uint64_t)hit;
+	if (hit > 0 && num < stmts)
+		return 1;
+	if (hit < stmts && num > 99 * (uint64_t)stmts)
+		return 99;
+	q = num / stmts;
+	rem = num % stmts;
+	if (2 * rem > stmts || (2 * rem == stmts && q % 2 == 1))
+		q++;
+	return (int)q;
+}
+
+char *
+report_platform(void)
+{
+	struct utsname u;
+	struct buf b = BUF_INIT;
+
+	if (uname(&u) == -1)
+		buf_addstr(&b, "unknown");
+	else {
+		for (const char *s = u.sysname; *s != '\0'; s++)
+			buf_addch(&b,
+			    *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+		buf_printf(&b, " %s", u.machine);
+	}
+#ifdef __GLIBC__
+	buf_printf(&b, ", glibc %s", gnu_get_libc_version());
+#endif
+	return buf_detach(&b, NULL);
+}
