@@ -21,6 +21,10 @@ struct measure_opts {
 struct line_sink {
 	void (*line)(void *ctx, const char *build_id, const char *image,
 	    const char *file, uint32_t line, bool hit);
+	/* A function (DWARF subprogram) of a selected source file: its name,
+	 * the line of its entry point, and whether it ran.  May be NULL. */
+	void (*function)(void *ctx, const char *build_id, const char *image,
+	    const char *file, const char *name, uint32_t line, bool hit);
 	void *ctx;
 };
 
