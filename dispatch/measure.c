@@ -76,6 +76,54 @@ emit_image(const struct image *im, const struct line_sink *sink)
 	free(order);
 }
 
+/* Whether the function starting at entry (and running up to end) ran: the
+ * lines of its first breakpoint address inside it were hit. */
+static bool
+function_ran(const struct bp_image *bp, uint64_t entry, uint64_t end)
+{
+	size_t lo = 0, hi = bp->naddrs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bp->addrs[mid] < entry)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == bp->naddrs || bp->addrs[lo] >= end)
+		return false;
+	for (uint32_t k = bp->addr_line_start[lo];
+	     k < bp->addr_line_start[lo + 1]; k++)
+		if (bp->hit[bp->addr_lines[k]])
+			return true;
+	return false;
+}
+
+/* Hand the functions of the selected files of one image to the sink. */
+static void
+emit_functions(const struct image_set *set, const struct image *im,
+    const struct line_sink *sink)
+{
+	const struct linetab *lt = im->lt;
+
+	for (size_t i = 0; i < lt->nfuncs; i++) {
+		const struct linefunc *f = &lt->funcs[i];
+		const char *file = lt->files[f->file];
+
+		bool ran;
+
+		if (!selection_match(&set->sel, file))
+			continue;
+		ran = function_ran(&im->bp, f->addr, f->end);
+		debug("function %s at %s:%u %s", lt->names + f->name, file,
+		    f->line, ran ? "ran" : "did not run");
+		if (sink->function != NULL)
+			sink->function(sink->ctx, lt->build_id, im->path, file,
+		    lt->names + f->name, f->line, ran);
+	}
+}
+
 int
 measure_command(const struct measure_opts *opts, const char *path,
     char *const argv[], const struct line_sink *sink, int *statusp,
@@ -103,6 +151,7 @@ measure_command(const struct measure_opts *opts, const char *path,
 			    (unsigned long long)im->bp.stops,
 			    (unsigned long long)im->lt->rows_skipped);
 			emit_image(im, sink);
+			emit_functions(&set, im, sink);
 		}
 	}
 	image_set_release(&set);

@@ -1,14 +1,16 @@
 /*
  * Cache entry layout (native byte order, for this machine only):
  *
- *	char     magic[8]	"CTLTAB2\n"
+ *	char     magic[8]	"CTLTAB3\n"
  *	uint64_t size		the whole entry, in bytes
  *	uint64_t flags		1: pie, 2: has_debug
  *	uint64_t entry		e_entry
- *	uint64_t nfiles, nrows, strbytes, rows_skipped
+ *	uint64_t nfiles, nrows, strbytes, rows_skipped, nfuncs, names_len
  *	uint64_t head_hash	of the header (with head_hash 0) and strings
  *	char     strings[strbytes]	nfiles NUL-terminated paths
  *	struct linerow rows[nrows]
+ *	struct linefunc funcs[nfuncs]
+ *	char     names[names_len]	function names
  *	uint64_t hash		of every byte before it
  *
  * The file names come first with a hash of their own, so that an image
@@ -32,7 +34,7 @@
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
 
-#define CACHE_MAGIC "CTLTAB2\n"
+#define CACHE_MAGIC "CTLTAB3\n"
 
 struct cache_header {
 	char magic[8];
@@ -43,6 +45,8 @@ struct cache_header {
 	uint64_t nrows;
 	uint64_t strbytes;
 	uint64_t rows_skipped;
+	uint64_t nfuncs;
+	uint64_t names_len;
 	uint64_t head_hash;
 };
 
@@ -112,7 +116,10 @@ read_head(int fd, struct cache_header *h, struct linetab *lt)
 	    h->size != (uint64_t)st.st_size || h->strbytes > h->size ||
 	    h->nfiles > h->strbytes ||
 	    h->nrows > h->size / sizeof(struct linerow) ||
-	    sizeof(*h) + h->strbytes + h->nrows * sizeof(struct linerow) + 8 !=
+	    h->nfuncs > h->size / sizeof(struct linefunc) ||
+	    h->names_len > h->size ||
+	    sizeof(*h) + h->strbytes + h->nrows * sizeof(struct linerow) +
+		    h->nfuncs * sizeof(struct linefunc) + h->names_len + 8 !=
 		h->size)
 		return -1;
 	strings = xmalloc(h->strbytes + 1);
@@ -163,9 +170,22 @@ read_rows(int fd, const struct cache_header *h, struct linetab *lt)
 	lt->nrows = h->nrows;
 	lt->rows = xmalloc(h->nrows * sizeof(struct linerow) + 1);
 	memcpy(lt->rows, data + rowoff, h->nrows * sizeof(struct linerow));
+	rowoff += h->nrows * sizeof(struct linerow);
+	lt->nfuncs = h->nfuncs;
+	lt->funcs = xmalloc(h->nfuncs * sizeof(struct linefunc) + 1);
+	memcpy(lt->funcs, data + rowoff, h->nfuncs * sizeof(struct linefunc));
+	rowoff += h->nfuncs * sizeof(struct linefunc);
+	lt->names_len = h->names_len;
+	lt->names = xmalloc(h->names_len + 1);
+	memcpy(lt->names, data + rowoff, h->names_len);
+	lt->names[h->names_len] = '\0';
 	free(data);
 	for (size_t i = 0; i < lt->nrows; i++)
 		if (lt->rows[i].file >= lt->nfiles)
+			return -1;
+	for (size_t i = 0; i < lt->nfuncs; i++)
+		if (lt->funcs[i].file >= lt->nfiles ||
+		    lt->funcs[i].name >= lt->names_len)
 			return -1;
 	return 0;
 }
@@ -255,15 +275,20 @@ cache_store(const char *dir, const struct linetab *lt)
 	h.nfiles = lt->nfiles;
 	h.nrows = lt->nrows;
 	h.rows_skipped = lt->rows_skipped;
+	h.nfuncs = lt->nfuncs;
+	h.names_len = lt->names_len;
 	for (size_t i = 0; i < lt->nfiles; i++)
 		h.strbytes += strlen(lt->files[i]) + 1;
-	h.size = sizeof(h) + lt->nrows * sizeof(struct linerow) + h.strbytes + 8;
+	h.size = sizeof(h) + lt->nrows * sizeof(struct linerow) + h.strbytes +
+	    lt->nfuncs * sizeof(struct linefunc) + lt->names_len + 8;
 	buf_add(&b, &h, sizeof(h));
 	for (size_t i = 0; i < lt->nfiles; i++)
 		buf_add(&b, lt->files[i], strlen(lt->files[i]) + 1);
 	h.head_hash = head_hash(&h, b.data + sizeof(h));
 	memcpy(b.data, &h, sizeof(h));
 	buf_add(&b, lt->rows, lt->nrows * sizeof(struct linerow));
+	buf_add(&b, lt->funcs, lt->nfuncs * sizeof(struct linefunc));
+	buf_add(&b, lt->names, lt->names_len);
 	hash = cache_hash(0, (const unsigned char *)b.data, b.len);
 	buf_add(&b, &hash, 8);
 	if ((slash = strrchr(path, '/')) != NULL) {

@@ -12,6 +12,16 @@ struct linerow {
 	uint32_t line;
 };
 
+/* A function with code: a DWARF subprogram with an entry point. */
+struct linefunc {
+	uint64_t addr;		/* entry point, link-time */
+	uint64_t end;		/* end of the range holding the entry point */
+	uint32_t file;		/* index into linetab.files (declaring file) */
+	uint32_t line;		/* line of the declaration (the definition) */
+	uint32_t name;		/* offset into linetab.names */
+	uint32_t pad;
+};
+
 /* The statement rows of one ELF image that are safe to arm: is_stmt, not an
  * end_sequence, line > 0, inside an executable PT_LOAD segment. */
 struct linetab {
@@ -24,7 +34,12 @@ struct linetab {
 	size_t nrows;
 	struct linerow *rows;	/* sorted by address, then file and line */
 	uint64_t rows_skipped;	/* rows refused as unsafe or invalid */
-	bool rows_elided;	/* no wanted file: rows left in the cache */
+	bool rows_elided;	/* no wanted file: rows and functions left
+				 * in the cache */
+	size_t nfuncs;
+	struct linefunc *funcs;	/* sorted by address */
+	size_t names_len;
+	char *names;		/* NUL-terminated function names */
 };
 
 struct linetab_opts {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
@@ -143,15 +144,70 @@ ranges_add(struct ranges *rs, uint64_t lo, uint64_t hi)
 	rs->n++;
 }
 
+struct func_walk {
+	struct module *mod;
+	struct filemap *fm;
+	struct ranges *rs;
+	size_t funcs_alloc;
+	struct buf names;
+};
+
+/* Record a function: its name (the linkage name when there is one, so that
+ * C++ overloads stay apart), declaring file and line, entry point. */
+static void
+add_function(struct func_walk *fw, Dwarf_Die *die, Dwarf_Addr entry,
+    Dwarf_Addr end)
+{
+	struct linetab *lt = fw->fm->lt;
+	Dwarf_Attribute attr;
+	const char *name = NULL, *file;
+	int line = 0;
+
+	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) != NULL)
+		name = dwarf_formstring(&attr);
+	if (name == NULL)
+		name = dwarf_diename(die);
+	file = dwarf_decl_file(die);
+	if (name == NULL || file == NULL || dwarf_decl_line(die, &line) != 0 ||
+	    line <= 0 || !module_addr_exec(fw->mod, entry))
+		return;
+	XGROW(lt->funcs, lt->nfuncs + 1, fw->funcs_alloc);
+	lt->funcs[lt->nfuncs].addr = entry;
+	lt->funcs[lt->nfuncs].end = end;
+	lt->funcs[lt->nfuncs].file = filemap_intern(fw->fm, file);
+	lt->funcs[lt->nfuncs].line = (uint32_t)line;
+	lt->funcs[lt->nfuncs].name = (uint32_t)fw->names.len;
+	lt->funcs[lt->nfuncs].pad = 0;
+	buf_add(&fw->names, name, strlen(name) + 1);
+	lt->nfuncs++;
+}
+
 static int
 func_cb(Dwarf_Die *die, void *arg)
 {
-	Dwarf_Addr base, lo, hi;
+	struct func_walk *fw = arg;
+	Dwarf_Addr base, lo, hi, entry, entry_end = 0;
 	ptrdiff_t off = 0;
+	bool has_entry = dwarf_entrypc(die, &entry) == 0;
 
-	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0)
-		ranges_add(arg, lo, hi);
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		ranges_add(fw->rs, lo, hi);
+		if (has_entry && entry >= lo && entry < hi)
+			entry_end = hi;
+	}
+	if (has_entry && entry_end != 0)
+		add_function(fw, die, entry, entry_end);
 	return DWARF_CB_OK;
+}
+
+static int
+func_cmp(const void *a, const void *b)
+{
+	const struct linefunc *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return 0;
 }
 
 static void
@@ -241,6 +297,7 @@ static void
 decode_lines(struct module *mod, struct linetab *lt)
 {
 	struct ranges rs = { 0 };
+	struct func_walk fw = { .mod = mod, .rs = &rs, .names = BUF_INIT };
 	struct filemap fm = { .lt = lt };
 	size_t rows_alloc = 0;
 	Dwarf_CU *cu = NULL, *next;
@@ -259,9 +316,12 @@ decode_lines(struct module *mod, struct linetab *lt)
 			lt->has_debug = true;
 			add_cu_lines(mod, lines, nlines, &fm, &rows_alloc);
 		}
-		dwarf_getfuncs(&cudie, func_cb, &rs, 0);
+		fw.fm = &fm;
+		dwarf_getfuncs(&cudie, func_cb, &fw, 0);
 	}
 	free(fm.slots);
+	lt->names = buf_detach(&fw.names, &lt->names_len);
+	qsort(lt->funcs, lt->nfuncs, sizeof(*lt->funcs), func_cmp);
 	add_symbol_ranges(mod, &rs);
 	filter_rows(lt, &rs);
 	free(rs.v);
@@ -277,6 +337,8 @@ linetab_free(struct linetab *lt)
 		free(lt->files[i]);
 	free(lt->files);
 	free(lt->rows);
+	free(lt->funcs);
+	free(lt->names);
 	free(lt);
 }
 
