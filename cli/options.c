@@ -132,10 +132,25 @@ parse_option(int c, struct options *opts)
 		printf("covtrace %s\n", PACKAGE_VERSION);
 		exit(0);
 	default:
-		fprintf(stderr,
-		    "Try 'covtrace --help' for more information.\n");
-		exit(2);
+		BUG("unhandled option %d", c);
 	}
+}
+
+/* getopt's complaint, in covtrace's words: argv[optind - 1] is the
+ * offending argument, or optopt the offending short option. */
+static void
+bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	bool is_short = optopt > 0 && optopt < 256 && arg[1] != '-';
+
+	if (c == ':' && is_short)
+		usage_error("option '-%c' needs an argument", optopt);
+	if (c == ':')
+		usage_error("option '%s' needs an argument", arg);
+	if (is_short)
+		usage_error("unrecognized option '-%c'", optopt);
+	usage_error("unrecognized option '%s'", arg);
 }
 
 void
@@ -152,9 +167,13 @@ options_parse(int argc, char **argv, struct options *opts)
 		argv++;
 		argc--;
 	}
-	while ((c = getopt_long(argc, argv, "+vqhV", long_options, NULL)) !=
-	    -1)
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vqhV", long_options, NULL)) !=
+	    -1) {
+		if (c == '?' || c == ':')
+			bad_option(c, argv);
 		parse_option(c, opts);
+	}
 	if (opts->mode == MODE_REPORT) {
 		if (optind < argc)
 			usage_error("report takes no arguments, got '%s'",
