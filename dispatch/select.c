@@ -82,9 +82,51 @@ has_prefix(const char *path, const char *p)
 	    (len == 1 && p[0] == '/');
 }
 
+/* Directories of system and compiler headers: measured only when a --cov
+ * path lies inside one of them. */
+static const char *const system_dirs[] = {
+	"/usr/include",
+	"/usr/local/include",
+	"/usr/lib/gcc",
+	"/usr/lib/llvm-",
+	"/usr/lib/clang",
+};
+
+static const char *
+system_dir_of(const char *path)
+{
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]);
+	     i++) {
+		size_t n = strlen(system_dirs[i]);
+
+		if (strncmp(path, system_dirs[i], n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0' ||
+			system_dirs[i][n - 1] == '-'))
+			return system_dirs[i];
+	}
+	return NULL;
+}
+
+/* A system header matches only a --cov path inside the same system
+ * directory. */
+static bool
+system_match(const struct selection *sel, const char *path,
+    const char *sysdir)
+{
+	for (size_t i = 0; i < sel->n; i++)
+		if (system_dir_of(sel->prefixes[i]) == sysdir &&
+		    has_prefix(path, sel->prefixes[i]))
+			return true;
+	return false;
+}
+
 bool
 selection_match(const struct selection *sel, const char *path)
 {
+	const char *sysdir;
+
+	if (path[0] == '/' && (sysdir = system_dir_of(path)) != NULL)
+		return system_match(sel, path, sysdir);
 	if (sel->all)
 		return true;
 	if (path[0] != '/') {

@@ -18,7 +18,8 @@ void selection_init(struct selection *sel, const char *const *cov, size_t n);
 void selection_release(struct selection *sel);
 /* Whether the source path (normalized) is selected.  A relative path, as
  * builds with -fdebug-prefix-map leave in DWARF, matches a --cov path given
- * relative, or "/". */
+ * relative, or "/".  System and compiler headers (/usr/include, the
+ * compiler's include directories) match only a --cov path inside them. */
 bool selection_match(const struct selection *sel, const char *path);
 
 #endif
