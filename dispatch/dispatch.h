@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tracer/tracer.h"
 
@@ -35,5 +36,10 @@ struct line_sink {
 int measure_command(const struct measure_opts *opts, const char *path,
     char *const argv[], const struct line_sink *sink, int *statusp,
     struct tracer_stats *stats);
+
+/* Attach to the running process pid (see tracer_attach) and hand what it
+ * ran while attached to sink.  Returns -1 (logged) if it cannot attach. */
+int measure_attach(const struct measure_opts *opts, pid_t pid,
+    const struct line_sink *sink, int *statusp, struct tracer_stats *stats);
 
 #endif

@@ -124,9 +124,11 @@ emit_functions(const struct image_set *set, const struct image *im,
 	}
 }
 
-int
-measure_command(const struct measure_opts *opts, const char *path,
-    char *const argv[], const struct line_sink *sink, int *statusp,
+/* Run one measurement (a command, or an attach when argv is NULL) and hand
+ * the result to the sink. */
+static int
+measure(const struct measure_opts *opts, const char *path, char *const argv[],
+    pid_t pid, const struct line_sink *sink, int *statusp,
     struct tracer_stats *stats)
 {
 	struct tracer_opts topts = { .cpu = opts->cpu };
@@ -141,7 +143,10 @@ measure_command(const struct measure_opts *opts, const char *path,
 	image_set_init(&set);
 	selection_init(&set.sel, opts->cov, opts->ncov);
 	set.ltopts.no_cache = opts->no_cache;
-	r = tracer_run(path, argv, &topts, &src, statusp, stats);
+	if (argv != NULL)
+		r = tracer_run(path, argv, &topts, &src, statusp, stats);
+	else
+		r = tracer_attach(pid, &topts, &src, statusp, stats);
 	for (size_t i = 0; i < set.n; i++) {
 		const struct image *im = set.v[i];
 
@@ -156,4 +161,19 @@ measure_command(const struct measure_opts *opts, const char *path,
 	}
 	image_set_release(&set);
 	return r;
+}
+
+int
+measure_command(const struct measure_opts *opts, const char *path,
+    char *const argv[], const struct line_sink *sink, int *statusp,
+    struct tracer_stats *stats)
+{
+	return measure(opts, path, argv, 0, sink, statusp, stats);
+}
+
+int
+measure_attach(const struct measure_opts *opts, pid_t pid,
+    const struct line_sink *sink, int *statusp, struct tracer_stats *stats)
+{
+	return measure(opts, NULL, NULL, pid, sink, statusp, stats);
 }

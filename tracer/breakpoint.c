@@ -147,10 +147,10 @@ flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
 	return 0;
 }
 
-/* Write every page of m holding an armed address, contiguous pages in one
- * pwrite. */
+/* Write every page of m holding an armed address (with ever: an address
+ * armed at some time), contiguous pages in one pwrite. */
 static int
-flush_all(struct aspace *as, const struct as_mod *m)
+flush_pages(struct aspace *as, const struct as_mod *m, bool ever)
 {
 	const struct bp_image *img = m->img;
 	uint64_t run_lo = 0, run_hi = 0;
@@ -160,7 +160,7 @@ flush_all(struct aspace *as, const struct as_mod *m)
 	for (size_t i = 0; i < img->naddrs; i++) {
 		uint64_t a = img->addrs[i] + m->bias, plo, phi;
 
-		if (!addr_armed(m, i))
+		if (!(ever ? addr_ever_armed(m, i) : addr_armed(m, i)))
 			continue;
 		plo = PAGE_OF(a) > m->lo ? PAGE_OF(a) : m->lo;
 		phi = PAGE_OF(a) + PAGE_SIZE_BP < m->hi ?
@@ -298,7 +298,7 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 	memcpy(m.ever, m.armed, img->nlines);
 	for (size_t i = 0; i < img->naddrs; i++)
 		armed += addr_armed(&m, i);
-	if (flush_all(as, &m) == -1) {
+	if (flush_pages(as, &m, false) == -1) {
 		free(m.armed);
 		free(m.ever);
 		return error("cannot write breakpoints into '%s' in pid %d",
@@ -308,6 +308,27 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 	as->mods[as->nmods++] = m;
 	*armedp = armed;
 	return 0;
+}
+
+void
+aspace_restore(struct aspace *as)
+{
+	if (as->restored)
+		return;
+	as->restored = true;
+	if (as->rv_brk != 0 &&
+	    pwrite(as->memfd, &as->rv_orig, 1, (off_t)as->rv_brk) != 1)
+		debug("cannot remove the rendezvous trap in pid %d",
+		    (int)as->pid);
+	as->rv_brk = 0;
+	for (size_t i = 0; i < as->nmods; i++) {
+		struct as_mod *m = &as->mods[i];
+
+		memset(m->armed, 0, m->img->nlines);
+		if (flush_pages(as, m, true) == -1)
+			error("cannot restore the code of '%s' in pid %d",
+			    m->img->path, (int)as->pid);
+	}
 }
 
 void

@@ -43,6 +43,7 @@ struct aspace {
 	unsigned rv_gen;
 	size_t nskip;
 	struct skip_lib *skip;	/* libraries not measured */
+	bool restored;		/* every byte written was put back */
 };
 
 /* A new, empty address space for pid, or NULL (logged) if its memory cannot
@@ -57,6 +58,8 @@ struct aspace *aspace_fork(struct aspace *parent, pid_t child);
 int aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
     uint64_t *armedp);
 
+/* Put back every byte covtrace wrote into this address space. */
+void aspace_restore(struct aspace *as);
 /* Forget the image at index i (its mapping is gone). */
 void aspace_remove_mod(struct aspace *as, size_t i);
 

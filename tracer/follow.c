@@ -165,3 +165,21 @@ follow_exec(struct follow_ctx *fc, struct tracee *t)
 	solib_exec(fc, t);
 	return t;
 }
+
+void
+follow_attach(struct follow_ctx *fc, struct tracee *t)
+{
+	char link[64], exe[PATH_MAX];
+	struct bp_image *img;
+	ssize_t n;
+
+	fc->first_exec_done = true;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)t->tid);
+	if ((n = readlink(link, exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	img = fc->src->image_for_file(fc->src->ctx, exe, IMAGE_FIRST_EXEC);
+	if (img != NULL)
+		arm_image(fc, t, img);
+	solib_attach(fc, t);
+}

@@ -29,6 +29,12 @@ uint64_t auxv_value(pid_t pid, uint64_t type);
 /* Whether runtime [lo, hi) lies inside executable mappings of pid. */
 bool range_mapped_exec(pid_t pid, uint64_t lo, uint64_t hi);
 
+/* t is the leader of a process just attached to: arm its program and the
+ * libraries it has loaded. */
+void follow_attach(struct follow_ctx *fc, struct tracee *t);
+/* After attaching: the rendezvous trap and the libraries already there. */
+void solib_attach(struct follow_ctx *fc, struct tracee *t);
+
 /* After an exec: set the trap on the dynamic linker's rendezvous hook. */
 void solib_exec(struct follow_ctx *fc, struct tracee *t);
 /* A trap at pc: true when it was the rendezvous hook, now handled (the

@@ -215,3 +215,16 @@ solib_trap(struct follow_ctx *fc, struct tracee *t, uint64_t pc)
 		walk_link_map(fc, t, rd.r_map);
 	return true;
 }
+
+void
+solib_attach(struct follow_ctx *fc, struct tracee *t)
+{
+	struct r_debug64 rd;
+
+	solib_exec(fc, t);
+	if (t->as == NULL || t->as->rv_brk == 0)
+		return;
+	if (pread(t->as->memfd, &rd, sizeof(rd), (off_t)t->as->rv_rdebug) ==
+	    (ssize_t)sizeof(rd))
+		walk_link_map(fc, t, rd.r_map);
+}

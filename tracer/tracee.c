@@ -102,3 +102,12 @@ tracee_count(void)
 {
 	return nused;
 }
+
+struct tracee *
+tracee_next(size_t *pos)
+{
+	for (; *pos < nslots; (*pos)++)
+		if (slots[*pos] != NULL && slots[*pos] != &tombstone)
+			return slots[(*pos)++];
+	return NULL;
+}

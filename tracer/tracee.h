@@ -12,6 +12,9 @@ struct tracee {
 	struct aspace *as;	/* NULL until the parent's fork event says */
 	bool waiting_parent;	/* reported its first stop before that */
 	int held_status;	/* the stop it reported meanwhile */
+	bool parked;		/* kept stopped (attach, detach) */
+	bool group_stop;	/* parked in a group-stop */
+	int pending_sig;	/* to deliver when it is let go */
 };
 
 /* The tracee with this tid, or NULL. */
@@ -23,5 +26,8 @@ void tracee_remove(struct tracee *t);
 /* Give t the address space as (taking over the caller's reference). */
 void tracee_set_aspace(struct tracee *t, struct aspace *as);
 size_t tracee_count(void);
+/* Iterate: start with *pos = 0; NULL at the end.  The table must not
+ * change during the walk. */
+struct tracee *tracee_next(size_t *pos);
 
 #endif

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -19,9 +20,11 @@
 #include "tracer/tracee.h"
 #include "tracer/tracer.h"
 
-#define SEIZE_OPTIONS                                                          \
+#define ATTACH_OPTIONS                                                         \
 	(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |      \
-	    PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
+	    PTRACE_O_TRACEEXEC)
+/* A command covtrace started dies with covtrace; an attached one does not. */
+#define SEIZE_OPTIONS (ATTACH_OPTIONS | PTRACE_O_EXITKILL)
 
 static volatile sig_atomic_t forward_pid;
 
@@ -30,7 +33,11 @@ struct run {
 	pid_t top;
 	int top_status;
 	bool top_exited;
+	bool parking;		/* stops are kept, not resumed */
 };
+
+/* Set by SIGINT, SIGTERM or SIGHUP while attached: detach. */
+static volatile sig_atomic_t stop_requested;
 
 void
 tracer_forward_signal(int sig)
@@ -100,11 +107,23 @@ job_control_stop(int sig)
 }
 
 static void
-resume(pid_t tid, int sig)
+ptrace_cont(pid_t tid, int sig)
 {
 	if (ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig) == -1 &&
 	    errno != ESRCH)
 		debug("PTRACE_CONT %d: %s", (int)tid, strerror(errno));
+}
+
+/* Let t go on with sig, or keep it stopped while parking. */
+static void
+resume(struct run *r, struct tracee *t, int sig)
+{
+	if (r->parking) {
+		t->parked = true;
+		t->pending_sig = sig;
+		return;
+	}
+	ptrace_cont(t->tid, sig);
 }
 
 static bool
@@ -148,32 +167,35 @@ handle_stop(struct run *r, struct tracee *t, int status)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		c = follow_clone(&r->fc, t, event);
-		resume(t->tid, 0);
+		resume(r, t, 0);
 		if (c != NULL)
 			handle_status(r, c->tid, c->held_status);
 		break;
 	case PTRACE_EVENT_EXEC:
 		t = follow_exec(&r->fc, t);
-		resume(t->tid, 0);
+		resume(r, t, 0);
 		break;
 	case PTRACE_EVENT_STOP:
 		/* A group-stop stays stopped until SIGCONT, as untraced. */
-		if (is_stop_signal(sig)) {
+		if (is_stop_signal(sig) && r->parking) {
+			t->parked = true;
+			t->group_stop = true;
+		} else if (is_stop_signal(sig)) {
 			ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
 			if (t->tid == r->top)
 				job_control_stop(sig);
 		} else {
-			resume(t->tid, 0);
+			resume(r, t, 0);
 		}
 		break;
 	case 0:
 		if (sig == SIGTRAP && handle_trap(r, t))
-			resume(t->tid, 0);
+			resume(r, t, 0);
 		else
-			resume(t->tid, sig);
+			resume(r, t, sig);
 		break;
 	default:
-		resume(t->tid, 0);
+		resume(r, t, 0);
 		break;
 	}
 }
@@ -308,7 +330,7 @@ start_traced(struct run *r, const char *path, char *const argv[], int *errfd)
 static void
 event_loop(struct run *r)
 {
-	while (tracee_count() > 0) {
+	while (tracee_count() > 0 && !stop_requested) {
 		int status;
 		pid_t pid = waitpid(-1, &status, __WALL);
 
@@ -321,6 +343,182 @@ event_loop(struct run *r)
 		}
 		handle_status(r, pid, status);
 	}
+}
+
+/* The number of tracees not yet parked. */
+static size_t
+unparked(void)
+{
+	struct tracee *t;
+	size_t pos = 0, n = 0;
+
+	while ((t = tracee_next(&pos)) != NULL)
+		n += !t->parked;
+	return n;
+}
+
+/* Stop every tracee and keep it stopped: PTRACE_INTERRUPT them all, then
+ * handle what they report (breakpoints included) until each is parked. */
+static void
+park_all(struct run *r)
+{
+	struct tracee *t;
+	size_t pos = 0;
+
+	r->parking = true;
+	while ((t = tracee_next(&pos)) != NULL)
+		if (!t->parked)
+			ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+	while (unparked() > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		handle_status(r, pid, status);
+	}
+	r->parking = false;
+}
+
+/* Let every parked tracee go on. */
+static void
+unpark_all(void)
+{
+	struct tracee *t;
+	size_t pos = 0;
+
+	while ((t = tracee_next(&pos)) != NULL) {
+		if (!t->parked)
+			continue;
+		t->parked = false;
+		if (t->group_stop)
+			ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
+		else
+			ptrace_cont(t->tid, t->pending_sig);
+		t->group_stop = false;
+		t->pending_sig = 0;
+	}
+}
+
+/* Restore every byte written and detach from every tracee; signals that
+ * were on their way are delivered by the detach. */
+static void
+detach_all(struct run *r)
+{
+	struct tracee *t;
+	size_t pos = 0;
+
+	park_all(r);
+	while ((t = tracee_next(&pos)) != NULL)
+		if (t->as != NULL)
+			aspace_restore(t->as);
+	pos = 0;
+	while ((t = tracee_next(&pos)) != NULL)
+		if (ptrace(PTRACE_DETACH, t->tid, NULL,
+			(void *)(long)t->pending_sig) == -1)
+			debug("cannot detach from %d: %s", (int)t->tid,
+			    strerror(errno));
+	verbose("detached from pid %d", (int)r->top);
+}
+
+static void
+request_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* While attached, SIGINT, SIGTERM and SIGHUP end the measurement.  No
+ * SA_RESTART: waitpid must return so that the loop sees the request. */
+static void
+set_stop_handlers(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? request_stop : SIG_DFL;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Seize every thread of pid, re-reading the thread list until it holds
+ * no thread not yet seized.  Returns the number seized. */
+static size_t
+seize_threads(pid_t pid)
+{
+	char dir[64];
+	size_t total = 0, added;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	do {
+		DIR *d = opendir(dir);
+		struct dirent *e;
+
+		added = 0;
+		if (d == NULL)
+			break;
+		while ((e = readdir(d)) != NULL) {
+			pid_t tid = (pid_t)atoi(e->d_name);
+
+			if (tid <= 0 || tracee_find(tid) != NULL)
+				continue;
+			if (ptrace(PTRACE_SEIZE, tid, NULL,
+				(void *)ATTACH_OPTIONS) == -1) {
+				if (tid == pid)
+					break;
+				continue;
+			}
+			tracee_get(tid);
+			added++;
+		}
+		closedir(d);
+		total += added;
+	} while (added > 0);
+	return total;
+}
+
+int
+tracer_attach(pid_t pid, const struct tracer_opts *opts,
+    const struct breakpoint_source *src, int *statusp,
+    struct tracer_stats *stats)
+{
+	struct run r = { .fc = { .src = src, .stats = stats }, .top = pid };
+	struct aspace *as;
+	struct tracee *t;
+	size_t pos = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	(void)opts;
+	*statusp = 0;
+	stop_requested = 0;
+	if (seize_threads(pid) == 0 || tracee_find(pid) == NULL)
+		return error_errno("cannot attach to pid %d", (int)pid);
+	set_stop_handlers(true);
+	park_all(&r);
+	if ((as = aspace_new(pid)) == NULL) {
+		detach_all(&r);
+		set_stop_handlers(false);
+		return -1;
+	}
+	while ((t = tracee_next(&pos)) != NULL) {
+		as->refs++;
+		tracee_set_aspace(t, as);
+	}
+	aspace_put(as);
+	stats->processes = 1;
+	follow_attach(&r.fc, tracee_find(pid));
+	unpark_all();
+	event_loop(&r);
+	if (tracee_count() > 0)
+		detach_all(&r);
+	set_stop_handlers(false);
+	*statusp = r.top_status;
+	return 0;
 }
 
 int

@@ -83,6 +83,15 @@ int tracer_run(const char *path, char *const argv[],
     const struct tracer_opts *opts, const struct breakpoint_source *src,
     int *statusp, struct tracer_stats *stats);
 
+/* Attach to the running process pid and all its threads, measure until it
+ * exits or until covtrace gets SIGINT, SIGTERM or SIGHUP, then restore every
+ * byte written and detach, leaving it running.  *statusp gets its wait
+ * status if it exited, else 0.  Returns -1 (logged) if it cannot be
+ * attached to. */
+int tracer_attach(pid_t pid, const struct tracer_opts *opts,
+    const struct breakpoint_source *src, int *statusp,
+    struct tracer_stats *stats);
+
 /* Forward sig to the traced command (safe to call from a signal handler). */
 void tracer_forward_signal(int sig);
 
