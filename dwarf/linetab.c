@@ -20,6 +20,7 @@ struct filemap {
 	uint32_t *slots;	/* file index + 1; 0 is empty */
 	const char *last_raw;	/* libdw's string for the last file seen */
 	uint32_t last_idx;
+	const char *comp_dir;	/* of the current CU, or NULL */
 };
 
 static uint64_t
@@ -58,7 +59,16 @@ filemap_intern(struct filemap *fm, const char *raw)
 
 	if (raw == fm->last_raw)
 		return fm->last_idx;
-	path = path_normalize(raw);
+	/* libdw leaves a DWARF 5 name relative when its directory entry is
+	 * relative to the compilation directory. */
+	if (raw[0] != '/' && fm->comp_dir != NULL && fm->comp_dir[0] != '\0') {
+		char *joined = xasprintf("%s/%s", fm->comp_dir, raw);
+
+		path = path_normalize(joined);
+		free(joined);
+	} else {
+		path = path_normalize(raw);
+	}
 	if ((lt->nfiles + 1) * 2 > fm->nslots)
 		filemap_rehash(fm);
 	j = str_hash(path) & (fm->nslots - 1);
@@ -303,6 +313,7 @@ decode_lines(struct module *mod, struct linetab *lt)
 	Dwarf_CU *cu = NULL, *next;
 	uint8_t unit_type;
 	Dwarf_Die cudie;
+	Dwarf_Attribute comp_attr;
 
 	while (dwarf_get_units(mod->dw, cu, &next, NULL, &unit_type, &cudie,
 		   NULL) == 0) {
@@ -312,6 +323,9 @@ decode_lines(struct module *mod, struct linetab *lt)
 		cu = next;
 		if (unit_type == DW_UT_type || unit_type == DW_UT_split_type)
 			continue;
+		fm.comp_dir = dwarf_formstring(
+		    dwarf_attr(&cudie, DW_AT_comp_dir, &comp_attr));
+		fm.last_raw = NULL;
 		if (dwarf_getsrclines(&cudie, &lines, &nlines) == 0) {
 			lt->has_debug = true;
 			add_cu_lines(mod, lines, nlines, &fm, &rows_alloc);
