@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -32,31 +33,55 @@ image_set_release(struct image_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* Line ids for the selected (file, line) pairs, in row order. */
+/* Line ids for the selected (file, line) pairs, numbered in (file, line)
+ * order through a direct index: base[file] + line holds the id + 1.  The
+ * index costs four bytes per line of each selected file's longest line
+ * number, far less than a hash table over the rows. */
 struct line_index {
-	size_t nslots;
-	uint64_t *keys;		/* file << 32 | line, + 1; 0 is empty */
+	size_t *base;		/* per file; SIZE_MAX when not selected */
 	uint32_t *ids;
+	size_t n;
 };
 
-static uint32_t
-line_id(struct line_index *ix, struct image *im, size_t *nlinesp,
-    size_t *allocp, uint32_t file, uint32_t line)
+static void
+line_index_build(struct line_index *ix, struct image *im,
+    const bool *selected)
 {
-	uint64_t key = ((uint64_t)file << 32 | line) + 1;
-	size_t j = (key * 0x9e3779b97f4a7c15ULL) >> 20 & (ix->nslots - 1);
+	const struct linetab *lt = im->lt;
+	uint32_t *maxline = xcalloc(lt->nfiles + 1, sizeof(*maxline));
+	size_t nlines = 0;
 
-	while (ix->keys[j] != 0) {
-		if (ix->keys[j] == key)
-			return ix->ids[j];
-		j = (j + 1) & (ix->nslots - 1);
+	for (size_t i = 0; i < lt->nrows; i++)
+		if (selected[lt->rows[i].file] &&
+		    lt->rows[i].line > maxline[lt->rows[i].file])
+			maxline[lt->rows[i].file] = lt->rows[i].line;
+	ix->base = xcalloc(lt->nfiles + 1, sizeof(*ix->base));
+	ix->n = 0;
+	for (size_t f = 0; f < lt->nfiles; f++) {
+		ix->base[f] = ix->n;
+		ix->n += selected[f] ? (size_t)maxline[f] + 1 : 0;
 	}
-	ix->keys[j] = key;
-	ix->ids[j] = (uint32_t)*nlinesp;
-	XGROW(im->lines, *nlinesp + 1, *allocp);
-	im->lines[*nlinesp].file = file;
-	im->lines[*nlinesp].line = line;
-	return (uint32_t)(*nlinesp)++;
+	ix->ids = xcalloc(ix->n + 1, sizeof(*ix->ids));
+	for (size_t i = 0; i < lt->nrows; i++)
+		if (selected[lt->rows[i].file])
+			ix->ids[ix->base[lt->rows[i].file] + lt->rows[i].line] = 1;
+	for (size_t f = 0; f < lt->nfiles; f++)
+		for (size_t l = 0; selected[f] && l <= maxline[f]; l++)
+			if (ix->ids[ix->base[f] + l] != 0)
+				nlines++;
+	im->lines = xcalloc(nlines + 1, sizeof(*im->lines));
+	im->bp.nlines = 0;
+	for (size_t f = 0; f < lt->nfiles; f++)
+		for (size_t l = 0; selected[f] && l <= maxline[f]; l++) {
+			uint32_t *slot = &ix->ids[ix->base[f] + l];
+
+			if (*slot == 0)
+				continue;
+			im->lines[im->bp.nlines].file = (uint32_t)f;
+			im->lines[im->bp.nlines].line = (uint32_t)l;
+			*slot = (uint32_t)++im->bp.nlines;
+		}
+	free(maxline);
 }
 
 /* Fill the address table and the address -> lines map from the selected
@@ -67,13 +92,9 @@ build_addr_map(struct image *im, const bool *selected)
 	const struct linetab *lt = im->lt;
 	struct bp_image *bp = &im->bp;
 	struct line_index ix;
-	size_t nlines = 0, lalloc = 0, nrefs = 0;
+	size_t nrefs = 0;
 
-	ix.nslots = 64;
-	while (ix.nslots < lt->nrows * 2)
-		ix.nslots *= 2;
-	ix.keys = xcalloc(ix.nslots, sizeof(*ix.keys));
-	ix.ids = xcalloc(ix.nslots, sizeof(*ix.ids));
+	line_index_build(&ix, im, selected);
 	bp->addrs = xcalloc(lt->nrows + 1, sizeof(*bp->addrs));
 	bp->addr_line_start = xcalloc(lt->nrows + 2, sizeof(uint32_t));
 	bp->addr_lines = xcalloc(lt->nrows + 1, sizeof(uint32_t));
@@ -84,7 +105,7 @@ build_addr_map(struct image *im, const bool *selected)
 
 		if (!selected[row->file])
 			continue;
-		id = line_id(&ix, im, &nlines, &lalloc, row->file, row->line);
+		id = ix.ids[ix.base[row->file] + row->line] - 1;
 		if (bp->naddrs == 0 || bp->addrs[bp->naddrs - 1] != row->addr) {
 			bp->addrs[bp->naddrs++] = row->addr;
 			bp->addr_line_start[bp->naddrs - 1] = (uint32_t)nrefs;
@@ -96,8 +117,7 @@ build_addr_map(struct image *im, const bool *selected)
 			bp->addr_lines[nrefs++] = id;
 	}
 	bp->addr_line_start[bp->naddrs] = (uint32_t)nrefs;
-	bp->nlines = nlines;
-	free(ix.keys);
+	free(ix.base);
 	free(ix.ids);
 }
 
@@ -125,6 +145,26 @@ build_line_map(struct bp_image *bp)
 	free(fill);
 }
 
+/* The original code under the breakpoints, from the file: cheaper than
+ * reading it out of the process.  The tracer checks it against memory. */
+static void
+read_file_text(struct image *im)
+{
+	struct bp_image *bp = &im->bp;
+	size_t len;
+
+	if (bp->naddrs == 0)
+		return;
+	len = bp->addrs[bp->naddrs - 1] - bp->addrs[0] + 1;
+	bp->pristine = xmalloc(len);
+	if (elf_read_vaddr(im->path, bp->addrs[0], bp->pristine, len) == -1) {
+		free(bp->pristine);
+		bp->pristine = NULL;
+	} else {
+		bp->pristine_from_file = true;
+	}
+}
+
 static void
 image_build(struct image_set *set, struct image *im)
 {
@@ -144,6 +184,7 @@ image_build(struct image_set *set, struct image *im)
 		im->bp.entry = lt->entry;
 		im->bp.path = xstrdup(im->path);
 		bp_image_init(&im->bp);
+		read_file_text(im);
 		im->measured = im->bp.nlines > 0;
 		if (!im->measured)
 			bp_image_release(&im->bp);
@@ -180,6 +221,15 @@ find_build_id(const struct image_set *set, const struct image *self,
 	return NULL;
 }
 
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
 static bool
 want_file(void *ctx, const char *path)
 {
@@ -191,6 +241,7 @@ image_set_get(struct image_set *set, const char *path)
 {
 	struct image *im;
 	struct stat st;
+	double t0, t1;
 
 	if (stat(path, &st) == -1)
 		return NULL;
@@ -207,10 +258,14 @@ image_set_get(struct image_set *set, const char *path)
 	set->v[set->n++] = im;
 	set->ltopts.want_file = want_file;
 	set->ltopts.want_ctx = &set->sel;
+	t0 = now_us();
 	if (linetab_load(path, &set->ltopts, &im->lt) == -1)
 		return im;
 	if ((im->same = find_build_id(set, im, im->lt->build_id)) != NULL)
 		return im->same;
+	t1 = now_us();
 	image_build(set, im);
+	debug("'%s': line table %.0f us, breakpoint table %.0f us", path,
+	    t1 - t0, now_us() - t1);
 	return im;
 }

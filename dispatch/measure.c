@@ -30,20 +30,6 @@ image_for_file(void *ctx, const char *path, enum image_kind kind)
 }
 
 static int
-line_ref_cmp(const void *a, const void *b, void *ctx)
-{
-	const struct line_ref *lines = ctx;
-	const struct line_ref *x = &lines[*(const uint32_t *)a];
-	const struct line_ref *y = &lines[*(const uint32_t *)b];
-
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return 0;
-}
-
-static int
 rendezvous(void *ctx, const char *path, uint64_t *brkp, uint64_t *rdebugp)
 {
 	(void)ctx;
@@ -53,27 +39,19 @@ rendezvous(void *ctx, const char *path, uint64_t *brkp, uint64_t *rdebugp)
 	return 0;
 }
 
-/* Hand the lines of one measured image to the sink, file by file. */
+/* Hand the lines of one measured image to the sink; line ids are in
+ * (file, line) order. */
 static void
 emit_image(const struct image *im, const struct line_sink *sink)
 {
 	const struct bp_image *bp = &im->bp;
-	uint32_t *order = malloc(bp->nlines * sizeof(*order) + 1);
 
-	if (order == NULL)
-		fatal("out of memory");
-	for (uint32_t l = 0; l < bp->nlines; l++)
-		order[l] = l;
-	/* Lines come in address order; group them by file for the sink. */
-	qsort_r(order, bp->nlines, sizeof(*order), line_ref_cmp,
-	    (void *)im->lines);
-	for (size_t i = 0; i < bp->nlines; i++) {
-		const struct line_ref *lr = &im->lines[order[i]];
+	for (size_t l = 0; l < bp->nlines; l++) {
+		const struct line_ref *lr = &im->lines[l];
 
 		sink->line(sink->ctx, im->lt->build_id, im->path,
-		    im->lt->files[lr->file], lr->line, bp->hit[order[i]] != 0);
+		    im->lt->files[lr->file], lr->line, bp->hit[l] != 0);
 	}
-	free(order);
 }
 
 /* Whether the function starting at entry (and running up to end) ran: the

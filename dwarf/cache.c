@@ -1,13 +1,14 @@
 /*
  * Cache entry layout (native byte order, for this machine only):
  *
- *	char     magic[8]	"CTLTAB4\n"
+ *	char     magic[8]	"CTLTAB5\n"
  *	uint64_t size		the whole entry, in bytes
  *	uint64_t flags		1: pie, 2: has_debug
  *	uint64_t entry		e_entry
  *	uint64_t nfiles, nrows, strbytes, rows_skipped, nfuncs, names_len
  *	uint64_t head_hash	of the header (with head_hash 0) and strings
- *	char     strings[strbytes]	nfiles NUL-terminated paths
+ *	char     strings[strbytes]	nfiles NUL-terminated paths, then NULs
+ *				up to an 8-byte boundary
  *	struct linerow rows[nrows]
  *	struct linefunc funcs[nfuncs]
  *	char     names[names_len]	function names
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,7 +36,7 @@
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
 
-#define CACHE_MAGIC "CTLTAB4\n"
+#define CACHE_MAGIC "CTLTAB5\n"
 
 struct cache_header {
 	char magic[8];
@@ -150,36 +152,37 @@ read_head(int fd, struct cache_header *h, struct linetab *lt)
 	return 0;
 }
 
-/* Read the rows and check the hash of the whole entry. */
+/* Map the entry and check the hash of all of it; the rows, functions and
+ * names are used in place (read-only, private mapping). */
 static int
 read_rows(int fd, const struct cache_header *h, struct linetab *lt)
 {
-	char *data = xmalloc(h->size);
+	size_t off = sizeof(*h) + h->strbytes;
+	const char *data;
 	uint64_t hash;
-	size_t rowoff = sizeof(*h) + h->strbytes;
+	void *map;
 
-	if (read_at(fd, data, h->size, 0) == -1) {
-		free(data);
+	map = mmap(NULL, h->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (map == MAP_FAILED)
 		return -1;
-	}
+	lt->map = map;
+	lt->map_len = h->size;
+	data = map;
 	memcpy(&hash, data + h->size - 8, 8);
-	if (hash != cache_hash(0, (const unsigned char *)data, h->size - 8)) {
-		free(data);
+	if (off % 8 != 0 ||
+	    hash != cache_hash(0, (const unsigned char *)data, h->size - 8))
 		return -1;
-	}
 	lt->nrows = h->nrows;
-	lt->rows = xmalloc(h->nrows * sizeof(struct linerow) + 1);
-	memcpy(lt->rows, data + rowoff, h->nrows * sizeof(struct linerow));
-	rowoff += h->nrows * sizeof(struct linerow);
+	lt->rows = (struct linerow *)(uintptr_t)(data + off);
+	off += h->nrows * sizeof(struct linerow);
 	lt->nfuncs = h->nfuncs;
-	lt->funcs = xmalloc(h->nfuncs * sizeof(struct linefunc) + 1);
-	memcpy(lt->funcs, data + rowoff, h->nfuncs * sizeof(struct linefunc));
-	rowoff += h->nfuncs * sizeof(struct linefunc);
+	lt->funcs = (struct linefunc *)(uintptr_t)(data + off);
+	off += h->nfuncs * sizeof(struct linefunc);
 	lt->names_len = h->names_len;
-	lt->names = xmalloc(h->names_len + 1);
-	memcpy(lt->names, data + rowoff, h->names_len);
-	lt->names[h->names_len] = '\0';
-	free(data);
+	lt->names = (char *)(uintptr_t)(data + off);
+	if (h->nfuncs > 0 &&
+	    (h->names_len == 0 || lt->names[h->names_len - 1] != '\0'))
+		return -1;
 	for (size_t i = 0; i < lt->nrows; i++)
 		if (lt->rows[i].file >= lt->nfiles)
 			return -1;
@@ -267,6 +270,7 @@ cache_store(const char *dir, const struct linetab *lt)
 	struct cache_header h = { .magic = CACHE_MAGIC };
 	struct buf b = BUF_INIT;
 	uint64_t hash;
+	size_t pad;
 
 	if (path == NULL)
 		return;
@@ -279,11 +283,15 @@ cache_store(const char *dir, const struct linetab *lt)
 	h.names_len = lt->names_len;
 	for (size_t i = 0; i < lt->nfiles; i++)
 		h.strbytes += strlen(lt->files[i]) + 1;
+	/* The rows that follow the names start 8-byte aligned. */
+	pad = (8 - (sizeof(h) + h.strbytes) % 8) % 8;
+	h.strbytes += pad;
 	h.size = sizeof(h) + lt->nrows * sizeof(struct linerow) + h.strbytes +
 	    lt->nfuncs * sizeof(struct linefunc) + lt->names_len + 8;
 	buf_add(&b, &h, sizeof(h));
 	for (size_t i = 0; i < lt->nfiles; i++)
 		buf_add(&b, lt->files[i], strlen(lt->files[i]) + 1);
+	buf_add(&b, "\0\0\0\0\0\0\0", pad);
 	h.head_hash = head_hash(&h, b.data + sizeof(h));
 	memcpy(b.data, &h, sizeof(h));
 	buf_add(&b, lt->rows, lt->nrows * sizeof(struct linerow));

@@ -40,6 +40,9 @@ struct linetab {
 	struct linefunc *funcs;	/* sorted by address */
 	size_t names_len;
 	char *names;		/* NUL-terminated function names */
+	void *map;		/* when rows, funcs and names lie in a mapped
+				 * cache entry */
+	size_t map_len;
 };
 
 struct linetab_opts {
@@ -60,6 +63,12 @@ void linetab_free(struct linetab *lt);
 /* The value of the named symbol in the ELF file at path (its dynamic symbol
  * table, else its symbol table); -1 when there is none. */
 int elf_symbol_value(const char *path, const char *name, uint64_t *valuep);
+
+/* Read len bytes of the file image of the ELF file at path at link-time
+ * address vaddr, as the loader maps them; -1 when they do not lie in one
+ * loadable segment or the file has text relocations (then the code in
+ * memory differs from the file). */
+int elf_read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len);
 
 /* Normalize a path lexically: collapse "//", "/./" and "dir/..". */
 char *path_normalize(const char *path);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/buf.h"
 #include "common/log.h"
@@ -350,9 +351,13 @@ linetab_free(struct linetab *lt)
 	for (size_t i = 0; i < lt->nfiles; i++)
 		free(lt->files[i]);
 	free(lt->files);
-	free(lt->rows);
-	free(lt->funcs);
-	free(lt->names);
+	if (lt->map != NULL) {
+		munmap(lt->map, lt->map_len);
+	} else {
+		free(lt->rows);
+		free(lt->funcs);
+		free(lt->names);
+	}
 	free(lt);
 }
 

@@ -188,3 +188,57 @@ elf_symbol_value(const char *path, const char *name, uint64_t *valuep)
 	module_close(&mod);
 	return r;
 }
+
+static bool
+has_textrel(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_DYNAMIC ||
+		    sh.sh_entsize == 0 || (data = elf_getdata(scn, NULL)) == NULL)
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Dyn dyn;
+
+			if (gelf_getdyn(data, (int)i, &dyn) == NULL)
+				break;
+			if (dyn.d_tag == DT_TEXTREL ||
+			    (dyn.d_tag == DT_FLAGS && (dyn.d_un.d_val & DF_TEXTREL)))
+				return true;
+		}
+	}
+	return false;
+}
+
+int
+elf_read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len)
+{
+	struct module mod;
+	size_t nph;
+	int r = -1;
+
+	if (module_open(path, &mod) == -1)
+		return -1;
+	if (elf_getphdrnum(mod.elf, &nph) != 0 || has_textrel(mod.elf))
+		goto out;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(mod.elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD || vaddr < ph.p_vaddr ||
+		    vaddr + len > ph.p_vaddr + ph.p_filesz)
+			continue;
+		if (pread(mod.fd, buf, len,
+			(off_t)(ph.p_offset + (vaddr - ph.p_vaddr))) ==
+		    (ssize_t)len)
+			r = 0;
+		break;
+	}
+out:
+	module_close(&mod);
+	return r;
+}

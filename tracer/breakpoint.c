@@ -14,6 +14,7 @@
 #include "tracer/breakpoint.h"
 
 #define PAGE_SIZE_BP 4096ULL
+#define FLUSH_CHUNK (64 * 1024)
 #define PAGE_OF(a) ((a) & ~(PAGE_SIZE_BP - 1))
 
 void
@@ -23,7 +24,6 @@ bp_image_init(struct bp_image *img)
 	img->hit_log = xcalloc(img->nlines ? img->nlines : 1,
 	    sizeof(*img->hit_log));
 	img->nhit = 0;
-	img->pristine = NULL;
 	img->stops = 0;
 }
 
@@ -131,18 +131,26 @@ static int
 flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
     uint64_t hi, size_t first)
 {
-	uint8_t stackbuf[PAGE_SIZE_BP];
-	uint8_t *buf = hi - lo <= sizeof(stackbuf) ? stackbuf : xmalloc(hi - lo);
-	ssize_t n;
+	/* A long range goes in chunks through one reused buffer: a buffer
+	 * as large as the text would cost a page fault per page. */
+	static uint8_t buf[FLUSH_CHUNK];
 
-	compose(as, m, lo, hi, first, buf);
-	n = pwrite(as->memfd, buf, hi - lo, (off_t)lo);
-	if (buf != stackbuf)
-		free(buf);
-	if (n != (ssize_t)(hi - lo)) {
-		debug("pwrite at %#" PRIx64 " in pid %d: %s", lo, (int)as->pid,
-		    n == -1 ? strerror(errno) : "short write");
-		return -1;
+	while (lo < hi) {
+		uint64_t end = hi - lo > FLUSH_CHUNK ? lo + FLUSH_CHUNK : hi;
+		ssize_t n;
+
+		while (first < m->img->naddrs &&
+		    m->img->addrs[first] + m->bias < lo)
+			first++;
+		compose(as, m, lo, end, first, buf);
+		n = pwrite(as->memfd, buf, end - lo, (off_t)lo);
+		if (n != (ssize_t)(end - lo)) {
+			debug("pwrite at %#" PRIx64 " in pid %d: %s", lo,
+			    (int)as->pid,
+			    n == -1 ? strerror(errno) : "short write");
+			return -1;
+		}
+		lo = end;
 	}
 	return 0;
 }
@@ -268,6 +276,27 @@ read_pristine(struct aspace *as, struct bp_image *img, uint64_t lo,
 	return 0;
 }
 
+/* Whether the code the source read from the file is what the process has
+ * mapped: the first and last bytes are compared, a page of each. */
+static bool
+pristine_matches(struct aspace *as, const struct bp_image *img, uint64_t lo,
+    uint64_t hi)
+{
+	uint8_t buf[PAGE_SIZE_BP];
+	size_t n = hi - lo < sizeof(buf) ? hi - lo : sizeof(buf);
+	bool same;
+
+	if (pread(as->memfd, buf, n, (off_t)lo) != (ssize_t)n ||
+	    memcmp(buf, img->pristine, n) != 0)
+		return false;
+	same = pread(as->memfd, buf, n, (off_t)(hi - n)) == (ssize_t)n &&
+	    memcmp(buf, img->pristine + (hi - n - lo), n) == 0;
+	if (!same)
+		debug("the code of '%s' in memory differs from the file",
+		    img->path);
+	return same;
+}
+
 int
 aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
     uint64_t *armedp)
@@ -280,6 +309,11 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 		return 0;
 	m.lo = img->addrs[0] + bias;
 	m.hi = img->addrs[img->naddrs - 1] + bias + 1;
+	if (img->pristine_from_file && !pristine_matches(as, img, m.lo, m.hi)) {
+		free(img->pristine);
+		img->pristine = NULL;
+	}
+	img->pristine_from_file = false;
 	if (img->pristine == NULL && read_pristine(as, img, m.lo, m.hi) == -1)
 		return -1;
 	m.armed = xcalloc(img->nlines ? img->nlines : 1, 1);

@@ -25,12 +25,16 @@ struct bp_image {
 	bool pie;		    /* ET_DYN: mapped at a load bias */
 	uint64_t entry;		    /* e_entry, matched against AT_ENTRY */
 	char *path;		    /* for messages */
+	uint8_t *pristine;	    /* original bytes of [addrs[0],
+				     * addrs[naddrs-1]]: from the file when
+				     * the source read them, else read from
+				     * the first process that maps it */
+	bool pristine_from_file;    /* to be checked against memory */
 
 	/* Kept by the tracer. */
 	uint8_t *hit;		/* nlines flags: the line ran in some process */
 	size_t nhit;		/* lines hit */
 	uint32_t *hit_log;	/* line ids in the order they were first hit */
-	uint8_t *pristine;	/* original bytes of [addrs[0], addrs[naddrs-1]] */
 	uint64_t stops;		/* breakpoint stops taken in this image */
 };
 
