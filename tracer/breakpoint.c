@@ -121,9 +121,11 @@ compose(const struct aspace *as, const struct as_mod *m, uint64_t lo,
 	     i < img->naddrs && img->addrs[i] + m->bias < hi; i++)
 		if (addr_armed(m, i))
 			buf[img->addrs[i] + m->bias - lo] = ARCH_TRAP_BYTE;
-	/* The rendezvous trap is permanent. */
+	/* The rendezvous trap is permanent, the resume trap stays until hit. */
 	if (as->rv_brk >= lo && as->rv_brk < hi)
 		buf[as->rv_brk - lo] = ARCH_TRAP_BYTE;
+	if (as->resume_pc >= lo && as->resume_pc < hi)
+		buf[as->resume_pc - lo] = ARCH_TRAP_BYTE;
 }
 
 /* Write runtime [lo, hi) of m as compose() makes it. */
@@ -237,6 +239,9 @@ aspace_fork(struct aspace *parent, pid_t child)
 	as->rv_rdebug = parent->rv_rdebug;
 	as->rv_orig = parent->rv_orig;
 	as->rv_gen = parent->rv_gen;
+	as->quiet = parent->quiet;
+	as->resume_pc = parent->resume_pc;
+	as->resume_orig = parent->resume_orig;
 	as->nskip = parent->nskip;
 	as->skip = xcalloc(parent->nskip + 1, sizeof(*as->skip));
 	memcpy(as->skip, parent->skip, parent->nskip * sizeof(*as->skip));
@@ -269,9 +274,11 @@ read_pristine(struct aspace *as, struct bp_image *img, uint64_t lo,
 		return error("cannot read the text of '%s' in pid %d at %#" PRIx64,
 		    img->path, (int)as->pid, lo);
 	}
-	/* Our own rendezvous trap may already sit in this text. */
+	/* Our own traps may already sit in this text. */
 	if (as->rv_brk >= lo && as->rv_brk < hi)
 		p[as->rv_brk - lo] = as->rv_orig;
+	if (as->resume_pc >= lo && as->resume_pc < hi)
+		p[as->resume_pc - lo] = as->resume_orig;
 	img->pristine = p;
 	return 0;
 }
@@ -297,6 +304,63 @@ pristine_matches(struct aspace *as, const struct bp_image *img, uint64_t lo,
 	return same;
 }
 
+/* Arm the lines this address space should trap on: those not covered
+ * yet, except at a trap instruction of the program's own. */
+static void
+mod_want(struct as_mod *m)
+{
+	const struct bp_image *img = m->img;
+
+	for (size_t l = 0; l < img->nlines; l++)
+		m->armed[l] = !img->hit[l];
+	for (size_t i = 0; i < img->naddrs; i++)
+		if (img->pristine[img->addrs[i] - img->addrs[0]] ==
+		    ARCH_TRAP_BYTE)
+			for (uint32_t k = img->addr_line_start[i];
+			     k < img->addr_line_start[i + 1]; k++)
+				m->armed[img->addr_lines[k]] = 0;
+	for (size_t l = 0; l < img->nlines; l++)
+		m->ever[l] |= m->armed[l];
+	m->synced = img->nhit;
+}
+
+int
+aspace_quiet(struct aspace *as, uint64_t resume)
+{
+	uint8_t orig, trap = ARCH_TRAP_BYTE;
+
+	if (as->quiet)
+		return 0;
+	as->quiet = true;
+	for (size_t i = 0; i < as->nmods; i++) {
+		memset(as->mods[i].armed, 0, as->mods[i].img->nlines);
+		flush_pages(as, &as->mods[i], true);
+	}
+	if (pread(as->memfd, &orig, 1, (off_t)resume) != 1 ||
+	    orig == ARCH_TRAP_BYTE || resume == as->rv_brk)
+		return error("cannot set a trap at %#" PRIx64 " in pid %d; the rest of its run is not measured",
+		    resume, (int)as->pid);
+	if (pwrite(as->memfd, &trap, 1, (off_t)resume) != 1)
+		return error_errno("cannot write into pid %d", (int)as->pid);
+	as->resume_pc = resume;
+	as->resume_orig = orig;
+	return 0;
+}
+
+/* The program is back from its SIGTRAP handler: re-arm. */
+static void
+unquiet(struct aspace *as)
+{
+	if (pwrite(as->memfd, &as->resume_orig, 1, (off_t)as->resume_pc) != 1)
+		debug("cannot remove the resume trap in pid %d", (int)as->pid);
+	as->resume_pc = 0;
+	as->quiet = false;
+	for (size_t i = 0; i < as->nmods; i++) {
+		mod_want(&as->mods[i]);
+		flush_pages(as, &as->mods[i], false);
+	}
+}
+
 int
 aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
     uint64_t *armedp)
@@ -317,22 +381,12 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 	if (img->pristine == NULL && read_pristine(as, img, m.lo, m.hi) == -1)
 		return -1;
 	m.armed = xcalloc(img->nlines ? img->nlines : 1, 1);
-	for (size_t l = 0; l < img->nlines; l++)
-		if (!img->hit[l])
-			m.armed[l] = 1;
-	/* Never arm over a trap that the program itself contains. */
-	for (size_t i = 0; i < img->naddrs; i++)
-		if (img->pristine[img->addrs[i] - img->addrs[0]] ==
-		    ARCH_TRAP_BYTE)
-			for (uint32_t k = img->addr_line_start[i];
-			     k < img->addr_line_start[i + 1]; k++)
-				m.armed[img->addr_lines[k]] = 0;
-	m.synced = img->nhit;
-	m.ever = xmalloc(img->nlines ? img->nlines : 1);
-	memcpy(m.ever, m.armed, img->nlines);
+	m.ever = xcalloc(img->nlines ? img->nlines : 1, 1);
+	if (!as->quiet)
+		mod_want(&m);
 	for (size_t i = 0; i < img->naddrs; i++)
 		armed += addr_armed(&m, i);
-	if (flush_pages(as, &m, false) == -1) {
+	if (!as->quiet && flush_pages(as, &m, false) == -1) {
 		free(m.armed);
 		free(m.ever);
 		return error("cannot write breakpoints into '%s' in pid %d",
@@ -355,6 +409,10 @@ aspace_restore(struct aspace *as)
 		debug("cannot remove the rendezvous trap in pid %d",
 		    (int)as->pid);
 	as->rv_brk = 0;
+	if (as->resume_pc != 0 &&
+	    pwrite(as->memfd, &as->resume_orig, 1, (off_t)as->resume_pc) != 1)
+		debug("cannot remove the resume trap in pid %d", (int)as->pid);
+	as->resume_pc = 0;
 	for (size_t i = 0; i < as->nmods; i++) {
 		struct as_mod *m = &as->mods[i];
 
@@ -405,6 +463,11 @@ aspace_trap(struct aspace *as, uint64_t pc, uint64_t *rewindp)
 {
 	uint64_t a = pc - ARCH_TRAP_PC_ADVANCE;
 
+	if (as->resume_pc != 0 && a == as->resume_pc) {
+		unquiet(as);
+		*rewindp = a;
+		return TRAP_HIT;
+	}
 	for (size_t i = 0; i < as->nmods; i++) {
 		struct as_mod *m = &as->mods[i];
 		struct bp_image *img = m->img;

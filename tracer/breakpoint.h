@@ -44,6 +44,12 @@ struct aspace {
 	size_t nskip;
 	struct skip_lib *skip;	/* libraries not measured */
 	bool restored;		/* every byte written was put back */
+	/* While the program runs its own SIGTRAP handler, nothing is armed
+	 * (a trap with SIGTRAP blocked would make the kernel reset the
+	 * handler); a trap where the handler returns to arms again. */
+	bool quiet;
+	uint64_t resume_pc;	/* 0: none */
+	uint8_t resume_orig;
 };
 
 /* A new, empty address space for pid, or NULL (logged) if its memory cannot
@@ -58,6 +64,10 @@ struct aspace *aspace_fork(struct aspace *parent, pid_t child);
 int aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
     uint64_t *armedp);
 
+/* The program is about to run its own SIGTRAP handler, which returns to
+ * resume: disarm everything until a thread gets there.  -1 (logged) when
+ * no trap can be set there: then nothing is armed again. */
+int aspace_quiet(struct aspace *as, uint64_t resume);
 /* Put back every byte covtrace wrote into this address space. */
 void aspace_restore(struct aspace *as);
 /* Forget the image at index i (its mapping is gone). */

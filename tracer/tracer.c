@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -154,6 +155,41 @@ handle_trap(struct run *r, struct tracee *t)
 	return true;
 }
 
+/* Whether thread tid has a handler for SIGTRAP (SigCgt in its status). */
+static bool
+catches_sigtrap(pid_t tid)
+{
+	char path[64], line[256];
+	unsigned long long mask = 0;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = sscanf(line, "SigCgt: %llx", &mask) == 1;
+	fclose(f);
+	return (mask >> (SIGTRAP - 1) & 1) != 0;
+}
+
+/* A SIGTRAP of the program's own is about to be delivered.  Its handler
+ * runs with SIGTRAP blocked, and a breakpoint hit then would make the
+ * kernel reset the handler to the default: keep the address space quiet
+ * until the handler returns to where the thread stands now. */
+static void
+before_program_trap(struct tracee *t)
+{
+	uint64_t pc;
+
+	if (t->as == NULL || t->as->quiet || !catches_sigtrap(t->tid) ||
+	    arch_get_pc(t->tid, &pc) == -1)
+		return;
+	debug("pid %d runs its SIGTRAP handler, back at %#" PRIx64,
+	    (int)t->tid, pc);
+	aspace_quiet(t->as, pc);
+}
+
 static void handle_status(struct run *r, pid_t pid, int status);
 
 static void
@@ -189,10 +225,13 @@ handle_stop(struct run *r, struct tracee *t, int status)
 		}
 		break;
 	case 0:
-		if (sig == SIGTRAP && handle_trap(r, t))
+		if (sig == SIGTRAP && handle_trap(r, t)) {
 			resume(r, t, 0);
-		else
-			resume(r, t, sig);
+			break;
+		}
+		if (sig == SIGTRAP)
+			before_program_trap(t);
+		resume(r, t, sig);
 		break;
 	default:
 		resume(r, t, 0);
