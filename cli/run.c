@@ -62,10 +62,39 @@ resolve_command(const char *name, int *statusp)
 
 struct sink_state {
 	struct coverage *cov;
+	const struct options *opts;
 	const char *last_build_id, *last_image, *last_file;
 	uint32_t module;
 	struct cov_file *file;
 };
+
+/* The file record for a source path from the tracer, after --path-map;
+ * the sink sees each file's lines together, so one lookup serves many. */
+static struct cov_file *
+sink_file(struct sink_state *s, const char *file)
+{
+	char *mapped;
+
+	if (file == s->last_file)
+		return s->file;
+	mapped = path_map_apply(s->opts->path_maps, s->opts->npath_maps, file);
+	s->file = coverage_file(s->cov, mapped != NULL ? mapped : file);
+	free(mapped);
+	cov_file_add_module(s->file, s->module);
+	s->last_file = file;
+	return s->file;
+}
+
+static void
+sink_module(struct sink_state *s, const char *build_id, const char *image)
+{
+	if (build_id == s->last_build_id && image == s->last_image)
+		return;
+	s->module = coverage_module(s->cov, build_id, image);
+	s->last_build_id = build_id;
+	s->last_image = image;
+	s->last_file = NULL;
+}
 
 static void
 sink_line(void *ctx, const char *build_id, const char *image,
@@ -73,18 +102,21 @@ sink_line(void *ctx, const char *build_id, const char *image,
 {
 	struct sink_state *s = ctx;
 
-	if (build_id != s->last_build_id || image != s->last_image) {
-		s->module = coverage_module(s->cov, build_id, image);
-		s->last_build_id = build_id;
-		s->last_image = image;
-		s->last_file = NULL;
-	}
-	if (file != s->last_file) {
-		s->file = coverage_file(s->cov, file);
-		cov_file_add_module(s->file, s->module);
-		s->last_file = file;
-	}
-	cov_file_add_line(s->file, line, hit);
+	sink_module(s, build_id, image);
+	cov_file_add_line(sink_file(s, file), line, hit);
+}
+
+static void
+sink_function(void *ctx, const char *build_id, const char *image,
+    const char *file, const char *name, uint32_t line, bool hit)
+{
+	struct sink_state *s = ctx;
+
+	if (line == 0)
+		return;
+	sink_module(s, build_id, image);
+	cov_file_add_func(sink_file(s, file), name != NULL ? name : "", line,
+	    hit);
 }
 
 static void
@@ -149,20 +181,43 @@ exit_status_of(int wstatus)
 	return 1;
 }
 
-static void
-print_report(const struct options *opts, const struct coverage *cov)
+/* With --cov-append, the data already saved, unioned into cov; -1 when
+ * it exists but cannot be read (logged). */
+static int
+append_saved(const struct options *opts, struct coverage *cov)
 {
-	char cwd[PATH_MAX];
-	struct report_opts ropts = {
-		.show_missing = opts->report == REPORT_TERM_MISSING,
-		.cwd = getcwd(cwd, sizeof(cwd)),
-	};
+	struct coverage *old;
+	struct stat st;
 
-	if (opts->report == REPORT_NONE)
-		return;
-	fflush(stdout);
-	report_writer_term.write(cov, &ropts, stderr);
-	fflush(stderr);
+	if (!opts->append || opts->parallel_mode ||
+	    stat(opts->data_file, &st) == -1)
+		return 0;
+	if (datafile_read(opts->data_file, &old) == -1)
+		return -1;
+	coverage_merge(cov, old);
+	coverage_free(old);
+	return 0;
+}
+
+/* Save cov; returns the exit status, 1 instead of 0 when it failed. */
+static int
+save(const struct options *opts, struct coverage *cov, int status)
+{
+	char *path = NULL;
+
+	if (append_saved(opts, cov) == -1) {
+		error("not saving the data of this run, so that the data file "
+		      "'%s' stays as it is",
+		    opts->data_file);
+		return status == 0 ? 1 : status;
+	}
+	if (opts->parallel_mode)
+		path = parallel_data_file(opts->data_file);
+	if (datafile_write(cov, path != NULL ? path : opts->data_file) == -1 &&
+	    status == 0)
+		status = 1;
+	free(path);
+	return status;
 }
 
 int
@@ -175,8 +230,12 @@ run_command(const struct options *opts)
 		.cpu = opts->cpu,
 	};
 	struct coverage *cov = coverage_new();
-	struct sink_state ss = { .cov = cov };
-	struct line_sink sink = { .line = sink_line, .ctx = &ss };
+	struct sink_state ss = { .cov = cov, .opts = opts };
+	struct line_sink sink = {
+		.line = sink_line,
+		.function = sink_function,
+		.ctx = &ss,
+	};
 	struct tracer_stats stats;
 	struct timespec t0;
 	char *path;
@@ -201,11 +260,8 @@ run_command(const struct options *opts)
 	    (unsigned long long)stats.stops);
 	add_run(cov, opts->command, &t0, status);
 	coverage_finish(cov);
-	if (cov->nfiles == 0)
-		warning("no data was collected: no source file under the --cov paths ran");
-	if (datafile_write(cov, opts->data_file) == -1 && status == 0)
-		status = 1;
-	print_report(opts, cov);
+	status = save(opts, cov, status);
+	status = render_reports(opts, cov, status);
 	coverage_free(cov);
 	return status;
 }
@@ -214,10 +270,13 @@ int
 run_report(const struct options *opts)
 {
 	struct coverage *cov;
+	int status;
 
 	if (datafile_read(opts->data_file, &cov) == -1)
 		return 1;
-	print_report(opts, cov);
+	coverage_map_paths(cov, opts->path_maps, opts->npath_maps);
+	coverage_check_modules(cov);
+	status = render_reports(opts, cov, 0);
 	coverage_free(cov);
-	return 0;
+	return status;
 }

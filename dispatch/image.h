@@ -34,6 +34,7 @@ struct image_set {
 	struct image **v;
 	struct selection sel;
 	struct linetab_opts ltopts;
+	bool first_without_lines;	/* the program itself has no lines */
 };
 
 void image_set_init(struct image_set *set);

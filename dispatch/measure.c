@@ -17,6 +17,8 @@ image_for_file(void *ctx, const char *path, enum image_kind kind)
 		return NULL;
 	if (!im->lt->has_debug) {
 		if (kind == IMAGE_FIRST_EXEC)
+			set->first_without_lines = true;
+		if (kind == IMAGE_FIRST_EXEC)
 			warning("no line information in '%s'", path);
 		else
 			verbose("no line information in '%s'", path);
@@ -116,6 +118,7 @@ measure(const struct measure_opts *opts, const char *path, char *const argv[],
 		.rendezvous = rendezvous,
 		.ctx = &set,
 	};
+	bool any = false;
 	int r;
 
 	image_set_init(&set);
@@ -135,8 +138,13 @@ measure(const struct measure_opts *opts, const char *path, char *const argv[],
 			    (unsigned long long)im->lt->rows_skipped);
 			emit_image(im, sink);
 			emit_functions(&set, im, sink);
+			any = true;
 		}
 	}
+	/* Say so when nothing was measured, unless the program's own lack
+	 * of line information was said already. */
+	if (!any && r == 0 && !set.first_without_lines)
+		warning("no data was collected: no source file under the --cov paths ran");
 	image_set_release(&set);
 	return r;
 }
