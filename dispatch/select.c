@@ -34,9 +34,17 @@ add_path(struct selection *sel, const char *cwd, const char *path)
 	if (strcmp(norm, "/") == 0)
 		sel->all = true;
 	if (path[0] != '/') {
-		sel->relative = xreallocarray(sel->relative, sel->nrel + 1,
-		    sizeof(*sel->relative));
-		sel->relative[sel->nrel++] = path_normalize(path);
+		char *rel = path_normalize(path);
+
+		/* "." and paths above the current directory say nothing
+		 * about paths that are relative to an unknown root. */
+		if (strcmp(rel, ".") == 0 || strncmp(rel, "..", 2) == 0) {
+			free(rel);
+		} else {
+			sel->relative = xreallocarray(sel->relative,
+			    sel->nrel + 1, sizeof(*sel->relative));
+			sel->relative[sel->nrel++] = rel;
+		}
 	}
 	add_prefix(sel, norm);
 	if (real != NULL)

@@ -17,18 +17,21 @@
 /* The file test_write_exact expects; its CRC-32 comes from Python's
  * zlib.crc32, so the test also pins the checksum to zlib's. */
 static const char expected_text[] =
-    "covtrace-data 1\n"
+    "covtrace-data 2\n"
+    "run host=h platform=p cwd=/ start=-5 duration=0.000000 status=139 "
+    "command=\n"
     "run host=build%20box platform=linux%20x86_64,%20glibc%202.36 "
     "cwd=/home/u/my%20proj start=1700000000 duration=1.250000 status=0 "
     "command=./t%20--name%3Da%25b%20'x%20y'\n"
-    "run host=h platform=p cwd=/ start=-5 duration=0.000000 status=139 "
-    "command=\n"
     "module 0123abcd /bin/prog\n"
     "module - /lib/libc%20%C3%A9.so\n"
     "file /home/u/my%20proj/a.c\n"
     "modules 0 1\n"
     "lines 1-3,5,7-9\n"
     "hit 1-3,8\n"
+    "function 1 1 main\n"
+    "function 7 0 a%3Db\n"
+    "function 7 1 helper%20%C3%A9\n"
     "file /home/u/my%20proj/b.c\n"
     "modules -\n"
     "lines -\n"
@@ -37,7 +40,8 @@ static const char expected_text[] =
     "modules 1\n"
     "lines 4294967295\n"
     "hit 4294967295\n"
-    "end 3 2e8ac11b\n";
+    "function 4294967295 0 \n"
+    "end 3 f407182e\n";
 
 static char *tmpdir;
 
@@ -91,6 +95,13 @@ sample_coverage(void)
 		if (l != 4 && l != 6)
 			cov_file_add_line(f, l, l <= 3 || l == 8);
 	cov_file_add_line(f, 2, false);
+	cov_file_add_func(f, "helper \xc3\xa9", 7, false);
+	cov_file_add_func(f, "a=b", 7, false);
+	cov_file_add_func(f, "helper \xc3\xa9", 7, true);
+	cov_file_add_func(f, "main", 1, true);
+	cov_file_add_func(coverage_file(cov, "/z.c"), "", UINT32_MAX, false);
+	/* The same run again adds nothing. */
+	add_run(cov, "h", "p", "/", "", -5, 0, 139);
 	return cov;
 }
 
@@ -209,11 +220,19 @@ test_round_trip(void)
 		goto out;
 	ok(cov->nruns == 2 && cov->nmodules == 2 && cov->nfiles == 3,
 	    "2 runs, 2 modules and 3 files read");
-	is_str(cov->runs[0].command, "./t --name=a%b 'x y'",
+	is_str(cov->runs[1].command, "./t --name=a%b 'x y'",
 	    "percent-encoding is undone");
-	ok(cov->runs[0].duration == 1.25 && cov->runs[1].start == -5 &&
-	        cov->runs[1].status == 139,
+	ok(cov->runs[1].duration == 1.25 && cov->runs[0].start == -5 &&
+	        cov->runs[0].status == 139,
 	    "numbers read back");
+	ok(cov->files[0].nfuncs == 3 && cov->files[0].funcs[0].hit &&
+	        !cov->files[0].funcs[1].hit && cov->files[0].funcs[2].hit &&
+	        cov->files[0].funcs[2].line == 7,
+	    "functions read back");
+	is_str(cov->files[0].funcs[2].name, "helper \xc3\xa9",
+	    "function names are decoded");
+	ok(cov->files[2].nfuncs == 1 && cov->files[2].funcs[0].name[0] == 0,
+	    "an empty function name reads back");
 	is_str(cov->modules[1].build_id, "", "build-id '-' reads as none");
 	is_str(cov->modules[1].path, "/lib/libc \xc3\xa9.so",
 	    "bytes above 0x7f read back");
@@ -282,7 +301,7 @@ test_truncated(void)
 
 	*strstr(text, "end 3") = '\0';
 	check_error(text, " is truncated (no end record)", "no end record");
-	strcat(text, "end 3 2e8");
+	strcat(text, "end 3 f40");
 	check_error(text, " is truncated (no end record)",
 	    "half an end record");
 	for (size_t n = 0; n < len; n++) {
@@ -309,7 +328,7 @@ test_checksum(void)
 	check_error(text, ": checksum mismatch", "a changed byte");
 	free(text);
 	text = xstrdup(expected_text);
-	*strstr(text, "2e8ac11b") = '3';
+	*strstr(text, "f407182e") = '3';
 	check_error(text, ": checksum mismatch", "a changed checksum");
 	free(text);
 	check_error("covtrace-data 1\nend 0 123\n", " line 2: bad end record",
@@ -353,6 +372,72 @@ test_bad_records(void)
 	    " line 6: files not sorted by path at '/a.c'", "a duplicate file");
 	check_body(HDR FILE_A "lines 1\nhit 1\n", 2,
 	    " line 6: end record counts 2 files, found 1", "a wrong count");
+}
+
+#define HDR2 "covtrace-data 2\n"
+
+static void
+test_bad_functions(void)
+{
+	check_body(HDR FILE_A "lines 1\nhit 1\nfunction 1 1 f\n", 1,
+	    " line 6: function records need data file version 2",
+	    "a function in a version 1 file");
+	check_body(HDR2 FILE_A "lines 1\nhit 1\nfunction 0 1 f\n", 1,
+	    " line 6: bad function line '0'", "a function at line 0");
+	check_body(HDR2 FILE_A "lines 1\nhit 1\nfunction 1 2 f\n", 1,
+	    " line 6: bad function hit flag '2'", "a bad hit flag");
+	check_body(HDR2 FILE_A "lines 1\nhit 1\nfunction 1 1\n", 1,
+	    " line 6: bad function record", "a function without a name");
+	check_body(HDR2 FILE_A "lines 1\nhit 1\nfunction 2 1 f\n"
+	                       "function 1 1 g\n",
+	    1, " line 7: function records not sorted at 'g'",
+	    "functions out of line order");
+	check_body(HDR2 FILE_A "lines 1\nhit 1\nfunction 1 1 f\n"
+	                       "function 1 1 f\n",
+	    1, " line 7: function records not sorted at 'f'",
+	    "a function twice");
+	check_body(HDR2 FILE_A "lines 1\nhit 1\nfunction 1 1 a%20\n"
+	                       "function 1 1 a b\n",
+	    1, " line 7: bad function name 'a b'",
+	    "an unencoded space in a name");
+	check_body(HDR2 FILE_A "function 1 1 f\n", 1,
+	    " line 4: expected a 'lines' record, found 'function'",
+	    "a function before the lines");
+	check_body(HDR2 "function 1 1 f\n", 0,
+	    " line 2: unexpected 'function' record", "a function outside a file");
+}
+
+/* Version 1 files (no functions, runs and modules in any order) still read,
+ * and are written back as version 2. */
+static void
+test_version_1(void)
+{
+	char *body = xstrdup("covtrace-data 1\n"
+			     "run host=b platform=p cwd=/ start=9 duration=0 "
+			     "status=0 command=y\n"
+			     "run host=a platform=p cwd=/ start=1 duration=0 "
+			     "status=0 command=x\n"
+			     "module 12 /z\nmodule 34 /a\n"
+			     "file /a.c\nmodules 0\nlines 1-2\nhit 2\n");
+	char *text = with_end(body, 1), *path = tmp_path("trip"), *out;
+	struct coverage *cov = NULL;
+
+	write_text(path, text, strlen(text));
+	if (is_int(datafile_read(path, &cov), 0, "a version 1 file reads")) {
+		is_str(cov->runs[0].host, "a", "runs come sorted by start");
+		is_str(cov->modules[0].path, "/a", "modules come sorted");
+		is_int(cov->files[0].modules[0], 1,
+		    "and file module indices follow them");
+		is_int(datafile_write(cov, path), 0, "it can be written again");
+		out = read_text(path);
+		ok(strncmp(out, "covtrace-data 2\n", 16) == 0,
+		    "as version 2");
+		free(out);
+	}
+	coverage_free(cov);
+	free(text);
+	free(body);
+	free(path);
 }
 
 static void
@@ -413,7 +498,7 @@ test_trailing(void)
 {
 	char *text = xasprintf("%sx\n", expected_text);
 
-	check_error(text, " line 19: data after the end record",
+	check_error(text, " line 23: data after the end record",
 	    "data after the end record");
 	free(text);
 }
@@ -449,7 +534,7 @@ mutate(uint64_t *state, size_t *lenp)
 	s[len] = '\0';
 	/* Mostly with a valid checksum, so that the parser sees the damage. */
 	out = rnd(state) % 8 ? with_end(s, (int)(rnd(state) % 4))
-	                     : xasprintf("%send 3 2e8ac11b\n", s);
+	                     : xasprintf("%send 3 f407182e\n", s);
 	free(s);
 	*lenp = strlen(out);
 	return out;
@@ -558,6 +643,8 @@ main(void)
 	test_truncated();
 	test_checksum();
 	test_bad_records();
+	test_bad_functions();
+	test_version_1();
 	test_bad_structure();
 	test_bad_fields();
 	test_trailing();

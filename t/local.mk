@@ -1,0 +1,84 @@
+# The shell test suite (t/README.md).  Every test speaks TAP through
+# automake's tap-driver.sh, the C unit tests that other parts add to TESTS
+# too.  Each shell test works in its own trash directory under the build
+# tree, so `make distcheck` (read-only source tree) works.
+
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
+	$(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_COMPILER = $(SHELL)
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
+	$(top_srcdir)/build-aux/tap-driver.sh
+
+AM_TESTS_ENVIRONMENT = \
+	COVTRACE='$(abs_top_builddir)/covtrace'; export COVTRACE; \
+	TEST_SRCDIR='$(abs_top_srcdir)/t'; export TEST_SRCDIR; \
+	TEST_BUILDDIR='$(abs_top_builddir)/t'; export TEST_BUILDDIR; \
+	TOP_SRCDIR='$(abs_top_srcdir)'; export TOP_SRCDIR; \
+	TOP_BUILDDIR='$(abs_top_builddir)'; export TOP_BUILDDIR; \
+	CC='$(CC)'; export CC; \
+	AWK='$(AWK)'; export AWK; \
+	SHELL_PATH='$(SHELL)'; export SHELL_PATH;
+
+T_SHELL_TESTS = \
+	%reldir%/t0000-basics.sh \
+	%reldir%/t0001-options-documented.sh \
+	%reldir%/t0002-layering.sh \
+	%reldir%/t2000-check-hits.sh \
+	%reldir%/t2001-tracer-basic.sh \
+	%reldir%/t2002-tracer-fork-exec.sh \
+	%reldir%/t2003-tracer-threads.sh \
+	%reldir%/t2004-tracer-signals.sh \
+	%reldir%/t2005-tracer-many-functions.sh \
+	%reldir%/t4000-report-formats.sh \
+	%reldir%/t4001-report-options.sh \
+	%reldir%/t4002-report-exclusions.sh \
+	%reldir%/t4003-report-combine.sh \
+	%reldir%/t4004-report-bad-input.sh \
+	%reldir%/t4005-report-html.sh \
+	%reldir%/t4006-report-run.sh \
+	%reldir%/t9001-e2e-cli.sh \
+	%reldir%/t9002-e2e-report-format.sh \
+	%reldir%/t9003-e2e-cache.sh \
+	%reldir%/t9004-e2e-signal-forwarding.sh \
+	%reldir%/t9005-e2e-gcov.sh
+
+T_FIXTURES = \
+	%reldir%/fixtures/abort.c \
+	%reldir%/fixtures/basic.c \
+	%reldir%/fixtures/child.c \
+	%reldir%/fixtures/covsel-lib.c \
+	%reldir%/fixtures/covsel-main.c \
+	%reldir%/fixtures/exec-self.c \
+	%reldir%/fixtures/fork-exec.c \
+	%reldir%/fixtures/fork.c \
+	%reldir%/fixtures/gen-many.sh \
+	%reldir%/fixtures/loop.c \
+	%reldir%/fixtures/no-run.c \
+	%reldir%/fixtures/ptrace-probe.c \
+	%reldir%/fixtures/recursion.c \
+	%reldir%/fixtures/segv.c \
+	%reldir%/fixtures/signals.c \
+	%reldir%/fixtures/sigtrap-default.c \
+	%reldir%/fixtures/sigtrap-handler.c \
+	%reldir%/fixtures/stop-cont.c \
+	%reldir%/fixtures/system.c \
+	%reldir%/fixtures/thread-exec.c \
+	%reldir%/fixtures/thread-exit.c \
+	%reldir%/fixtures/threads.c \
+	%reldir%/fixtures/vfork-exec.c \
+	%reldir%/fixtures/wait-signal.c
+
+TESTS += $(T_SHELL_TESTS)
+EXTRA_DIST += $(T_SHELL_TESTS) $(T_FIXTURES) \
+	%reldir%/README.md \
+	%reldir%/test-lib.sh \
+	%reldir%/helper/check-hits \
+	%reldir%/.shellcheckrc
+
+# A failed test keeps its trash directory for inspection; `make clean`
+# removes them.  No recipe here, so another local.mk may hook clean-local too.
+clean-local: clean-local-t
+clean-local-t:
+	-rm -rf %reldir%/trash-*
+.PHONY: clean-local-t
