@@ -12,10 +12,20 @@ main(int argc, char **argv)
 
 	options_parse(argc, argv, &opts);
 	log_set_level(opts.verbosity);
-	if (opts.mode == MODE_REPORT)
+	switch (opts.mode) {
+	case MODE_REPORT:
 		status = run_report(&opts);
-	else
+		break;
+	case MODE_COMBINE:
+		status = run_combine(&opts);
+		break;
+	case MODE_ERASE:
+		status = run_erase(&opts);
+		break;
+	default:
 		status = run_command(&opts);
+		break;
+	}
 	options_release(&opts);
 	return status;
 }

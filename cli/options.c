@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdnoreturn.h>
 #include <stdio.h>
@@ -17,6 +19,15 @@ enum {
 	OPT_DATA_FILE,
 	OPT_NO_CACHE,
 	OPT_CPU,
+	OPT_PARALLEL_MODE,
+	OPT_COV_APPEND,
+	OPT_KEEP,
+	OPT_PATH_MAP,
+	OPT_EXCLUDE_LINE,
+	OPT_SKIP_COVERED,
+	OPT_PRECISION,
+	OPT_SORT,
+	OPT_FAIL_UNDER,
 };
 
 static const struct option long_options[] = {
@@ -25,6 +36,15 @@ static const struct option long_options[] = {
 	{ "data-file", required_argument, NULL, OPT_DATA_FILE },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "parallel-mode", no_argument, NULL, OPT_PARALLEL_MODE },
+	{ "cov-append", no_argument, NULL, OPT_COV_APPEND },
+	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "path-map", required_argument, NULL, OPT_PATH_MAP },
+	{ "exclude-line", required_argument, NULL, OPT_EXCLUDE_LINE },
+	{ "skip-covered", no_argument, NULL, OPT_SKIP_COVERED },
+	{ "precision", required_argument, NULL, OPT_PRECISION },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "cov-fail-under", required_argument, NULL, OPT_FAIL_UNDER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -32,24 +52,95 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+#define RUN (1u << MODE_RUN)
+#define REPORT (1u << MODE_REPORT)
+#define COMBINE (1u << MODE_COMBINE)
+#define ERASE (1u << MODE_ERASE)
+#define ANY (RUN | REPORT | COMBINE | ERASE)
+
+/* The modes in which each option means something. */
+static unsigned
+option_modes(int c)
+{
+	switch (c) {
+	case OPT_COV:
+	case OPT_NO_CACHE:
+	case OPT_CPU:
+	case OPT_PARALLEL_MODE:
+		return RUN;
+	case OPT_COV_APPEND:
+		return RUN | COMBINE;
+	case OPT_KEEP:
+		return COMBINE;
+	case OPT_PATH_MAP:
+		return RUN | REPORT | COMBINE;
+	case OPT_COV_REPORT:
+	case OPT_EXCLUDE_LINE:
+	case OPT_SKIP_COVERED:
+	case OPT_PRECISION:
+	case OPT_SORT:
+	case OPT_FAIL_UNDER:
+		return RUN | REPORT;
+	default:
+		return ANY;
+	}
+}
+
+static const char *const mode_names[] = {
+	[MODE_RUN] = "tracing a command",
+	[MODE_REPORT] = "report",
+	[MODE_COMBINE] = "combine",
+	[MODE_ERASE] = "erase",
+};
+
+/* The name of a long option, for messages. */
+static const char *
+option_name(int c)
+{
+	for (const struct option *o = long_options; o->name != NULL; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
+}
+
 static void
 usage(void)
 {
 	printf("Usage: covtrace [OPTIONS] -- COMMAND [ARG]...\n"
-	       "       covtrace report [--cov-report=TYPE] [--data-file=FILE]\n"
+	       "       covtrace report [OPTIONS]\n"
+	       "       covtrace combine [OPTIONS] [FILE|DIR]...\n"
+	       "       covtrace erase [--data-file=FILE]\n"
 	       "\n"
 	       "Measure which source lines of a program (and of every program it\n"
 	       "forks or execs) run, without recompiling it.\n"
 	       "\n"
-	       "Options:\n"
+	       "Tracing:\n"
 	       "  --cov=PATH          measure the sources under PATH (repeatable;\n"
 	       "                      default: the current directory)\n"
-	       "  --cov-report=TYPE   term (default) or term-missing; empty for none\n"
-	       "  --data-file=FILE    save the data to FILE (default: $COVTRACE_FILE,\n"
-	       "                      else .covtrace)\n"
 	       "  --no-cache          neither read nor write the line-table cache\n"
 	       "  --cpu=PLACEMENT     any (default) or same: pin covtrace and the\n"
 	       "                      program to one CPU\n"
+	       "  --parallel-mode     save to FILE.HOST.PID.RANDOM, for combine\n"
+	       "\n"
+	       "Data:\n"
+	       "  --data-file=FILE    the data file (default: $COVTRACE_FILE,\n"
+	       "                      else .covtrace)\n"
+	       "  --cov-append        add to the data file instead of replacing it\n"
+	       "  --keep              combine: keep the files that were combined\n"
+	       "  --path-map=FROM=TO  rewrite source paths starting with FROM\n"
+	       "                      (repeatable; the first match wins)\n"
+	       "\n"
+	       "Reports:\n"
+	       "  --cov-report=KIND[:DEST]  term (default), term-missing,\n"
+	       "                      lcov[:FILE], xml[:FILE], json[:FILE],\n"
+	       "                      markdown[:FILE], html[:DIR]; repeatable;\n"
+	       "                      empty for no report\n"
+	       "  --skip-covered      leave fully covered files out of the table\n"
+	       "  --precision=N       digits after the point of percentages\n"
+	       "  --sort=KEY          name, stmts, miss or cover; -KEY descending\n"
+	       "  --exclude-line=REGEX  exclude lines matching REGEX (repeatable)\n"
+	       "  --cov-fail-under=MIN  exit 2 when total coverage is below MIN\n"
+	       "\n"
 	       "  -v, --verbose       more messages (twice for debug messages)\n"
 	       "  -q, --quiet         no warnings\n"
 	       "  -h, --help          show this help and exit\n"
@@ -75,40 +166,189 @@ usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-static enum report_kind
-parse_report(const char *arg)
+/* Add one --cov-report=KIND[:DEST]. */
+static void
+parse_report(struct options *opts, const char *arg)
 {
-	if (strcmp(arg, "") == 0)
-		return REPORT_NONE;
-	if (strcmp(arg, "term") == 0)
-		return REPORT_TERM;
-	if (strcmp(arg, "term-missing") == 0)
-		return REPORT_TERM_MISSING;
-	usage_error("unknown report type '%s' (expected term or term-missing)",
+	const char *colon = strchr(arg, ':');
+	char *kind = colon ? xstrndup(arg, (size_t)(colon - arg)) : xstrdup(arg);
+	const char *dest = colon ? colon + 1 : NULL;
+	struct report_request rq = {0};
+
+	opts->reports_given = true;
+	if (kind[0] == '\0' && dest == NULL) {
+		free(kind);
+		return;
+	}
+	rq.show_missing = strcmp(kind, "term-missing") == 0;
+	rq.writer = report_writer_find(rq.show_missing ? "term" : kind);
+	if (rq.writer == NULL)
+		usage_error("unknown report type '%s' (expected term, "
+			    "term-missing, lcov, xml, json, markdown or html)",
+		    kind);
+	if (rq.writer->default_dest == NULL && dest != NULL) {
+		/* pytest-cov's term:skip-covered and term-missing:skip-covered */
+		if (strcmp(dest, "skip-covered") != 0)
+			usage_error("report type '%s' takes no destination, "
+				    "got '%s'",
+			    kind, dest);
+		opts->skip_covered = true;
+		dest = NULL;
+	}
+	if (dest != NULL && dest[0] == '\0')
+		usage_error("--cov-report=%s: needs a destination after ':'",
+		    kind);
+	if (dest != NULL && strcmp(dest, "-") == 0 &&
+	    rq.writer->write == NULL)
+		usage_error("report type '%s' writes a directory, not to "
+			    "standard output",
+		    kind);
+	rq.dest = dest;
+	free(kind);
+	opts->reports = xreallocarray(opts->reports, opts->nreports + 1,
+	    sizeof(*opts->reports));
+	opts->reports[opts->nreports++] = rq;
+}
+
+static void
+parse_path_map(struct options *opts, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct path_map *m;
+
+	if (eq == NULL || eq == arg)
+		usage_error("--path-map needs FROM=TO, got '%s'", arg);
+	opts->path_maps = xreallocarray(opts->path_maps, opts->npath_maps + 1,
+	    sizeof(*opts->path_maps));
+	m = &opts->path_maps[opts->npath_maps++];
+	/* The strings stay in argv; from is cut from it by length. */
+	m->from = xstrndup(arg, (size_t)(eq - arg));
+	m->to = eq + 1;
+}
+
+static void
+check_regex(const char *re)
+{
+	regex_t rx;
+	char msg[256];
+	int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+
+	if (rc != 0) {
+		regerror(rc, &rx, msg, sizeof(msg));
+		usage_error("bad --exclude-line regular expression '%s': %s", re,
+		    msg);
+	}
+	regfree(&rx);
+}
+
+static void
+parse_sort(struct options *opts, const char *arg)
+{
+	static const char *const keys[] = {
+		[REPORT_SORT_NAME] = "name",
+		[REPORT_SORT_STMTS] = "stmts",
+		[REPORT_SORT_MISS] = "miss",
+		[REPORT_SORT_COVER] = "cover",
+	};
+	const char *key = arg[0] == '-' ? arg + 1 : arg;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		if (strcmp(key, keys[i]) == 0) {
+			opts->sort = (enum report_sort)i;
+			opts->sort_reverse = arg[0] == '-';
+			return;
+		}
+	}
+	usage_error("unknown sort key '%s' (expected name, stmts, miss or "
+		    "cover, optionally after '-')",
 	    arg);
+}
+
+static void
+parse_precision(struct options *opts, const char *arg)
+{
+	if (arg[0] < '0' || arg[0] > '9' || arg[1] != '\0')
+		usage_error("--precision needs a number from 0 to 9, got '%s'",
+		    arg);
+	opts->precision = arg[0] - '0';
+}
+
+static void
+parse_fail_under(struct options *opts, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0) ||
+	    v > 100)
+		usage_error("--cov-fail-under needs a percentage from 0 to 100, "
+			    "got '%s'",
+		    arg);
+	opts->fail_under = v;
+	opts->fail_under_set = true;
+}
+
+static void
+add_string(const char ***vp, size_t *np, const char *s)
+{
+	*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
+	(*vp)[(*np)++] = s;
+}
+
+/* Options that only set or count something. */
+static bool
+parse_flag(int c, struct options *opts)
+{
+	switch (c) {
+	case OPT_NO_CACHE:
+		opts->no_cache = true;
+		return true;
+	case OPT_PARALLEL_MODE:
+		opts->parallel_mode = true;
+		return true;
+	case OPT_COV_APPEND:
+		opts->append = true;
+		return true;
+	case OPT_KEEP:
+		opts->keep = true;
+		return true;
+	case OPT_SKIP_COVERED:
+		opts->skip_covered = true;
+		return true;
+	case 'v':
+		opts->verbosity++;
+		return true;
+	case 'q':
+		opts->verbosity = -1;
+		return true;
+	default:
+		return false;
+	}
 }
 
 static void
 parse_option(int c, struct options *opts)
 {
+	if ((option_modes(c) & (1u << opts->mode)) == 0)
+		usage_error("option '--%s' does not apply to %s", option_name(c),
+		    mode_names[opts->mode]);
+	if (parse_flag(c, opts))
+		return;
 	switch (c) {
 	case OPT_COV:
 		if (optarg[0] == '\0')
 			usage_error("--cov needs a path");
-		opts->cov = xreallocarray(opts->cov, opts->ncov + 1,
-		    sizeof(*opts->cov));
-		opts->cov[opts->ncov++] = optarg;
+		add_string(&opts->cov, &opts->ncov, optarg);
 		break;
 	case OPT_COV_REPORT:
-		opts->report = parse_report(optarg);
+		parse_report(opts, optarg);
 		break;
 	case OPT_DATA_FILE:
 		if (optarg[0] == '\0')
 			usage_error("--data-file needs a file name");
 		opts->data_file = optarg;
-		break;
-	case OPT_NO_CACHE:
-		opts->no_cache = true;
 		break;
 	case OPT_CPU:
 		if (strcmp(optarg, "any") == 0)
@@ -119,11 +359,21 @@ parse_option(int c, struct options *opts)
 			usage_error("unknown CPU placement '%s' (expected any or same)",
 			    optarg);
 		break;
-	case 'v':
-		opts->verbosity++;
+	case OPT_PATH_MAP:
+		parse_path_map(opts, optarg);
 		break;
-	case 'q':
-		opts->verbosity = -1;
+	case OPT_EXCLUDE_LINE:
+		check_regex(optarg);
+		add_string(&opts->exclude_lines, &opts->nexclude_lines, optarg);
+		break;
+	case OPT_PRECISION:
+		parse_precision(opts, optarg);
+		break;
+	case OPT_SORT:
+		parse_sort(opts, optarg);
+		break;
+	case OPT_FAIL_UNDER:
+		parse_fail_under(opts, optarg);
 		break;
 	case 'h':
 		usage();
@@ -153,6 +403,42 @@ bad_option(int c, char **argv)
 	usage_error("unrecognized option '%s'", arg);
 }
 
+static enum cli_mode
+parse_mode(const char *word)
+{
+	if (word == NULL)
+		return MODE_RUN;
+	if (strcmp(word, "report") == 0)
+		return MODE_REPORT;
+	if (strcmp(word, "combine") == 0)
+		return MODE_COMBINE;
+	if (strcmp(word, "erase") == 0)
+		return MODE_ERASE;
+	return MODE_RUN;
+}
+
+static void
+check_operands(int argc, char **argv, struct options *opts)
+{
+	switch (opts->mode) {
+	case MODE_RUN:
+		if (optind >= argc)
+			usage_error("no command given (covtrace [OPTIONS] -- COMMAND)");
+		opts->command = argv + optind;
+		break;
+	case MODE_COMBINE:
+		opts->inputs = argv + optind;
+		opts->ninputs = (size_t)(argc - optind);
+		break;
+	case MODE_REPORT:
+	case MODE_ERASE:
+		if (optind < argc)
+			usage_error("%s takes no arguments, got '%s'",
+			    mode_names[opts->mode], argv[optind]);
+		break;
+	}
+}
+
 void
 options_parse(int argc, char **argv, struct options *opts)
 {
@@ -160,10 +446,9 @@ options_parse(int argc, char **argv, struct options *opts)
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
-	opts->report = REPORT_TERM;
 	opts->data_file = env != NULL && env[0] != '\0' ? env : ".covtrace";
-	if (argc > 1 && strcmp(argv[1], "report") == 0) {
-		opts->mode = MODE_REPORT;
+	opts->mode = parse_mode(argc > 1 ? argv[1] : NULL);
+	if (opts->mode != MODE_RUN) {
 		argv++;
 		argc--;
 	}
@@ -174,20 +459,20 @@ options_parse(int argc, char **argv, struct options *opts)
 			bad_option(c, argv);
 		parse_option(c, opts);
 	}
-	if (opts->mode == MODE_REPORT) {
-		if (optind < argc)
-			usage_error("report takes no arguments, got '%s'",
-			    argv[optind]);
-		return;
-	}
-	if (optind >= argc)
-		usage_error("no command given (covtrace [OPTIONS] -- COMMAND)");
-	opts->command = argv + optind;
+	check_operands(argc, argv, opts);
+	if (!opts->reports_given && (opts->mode == MODE_RUN ||
+					opts->mode == MODE_REPORT))
+		parse_report(opts, "term");
 }
 
 void
 options_release(struct options *opts)
 {
+	for (size_t i = 0; i < opts->npath_maps; i++)
+		free((char *)opts->path_maps[i].from);
+	free(opts->path_maps);
+	free(opts->reports);
+	free(opts->exclude_lines);
 	free(opts->cov);
-	opts->cov = NULL;
+	memset(opts, 0, sizeof(*opts));
 }

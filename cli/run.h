@@ -1,12 +1,27 @@
-/* The two things covtrace does: trace a command, or render saved data. */
+/* What covtrace does: trace a command, render saved data, combine or erase
+ * data files. */
 #ifndef COVTRACE_CLI_RUN_H
 #define COVTRACE_CLI_RUN_H
 
 #include "cli/options.h"
+#include "report/report.h"
 
 /* Trace opts->command; returns covtrace's exit status. */
 int run_command(const struct options *opts);
 /* Render the data file; returns covtrace's exit status. */
 int run_report(const struct options *opts);
+/* Union data files into the data file; returns the exit status. */
+int run_combine(const struct options *opts);
+/* Remove the data file and its parallel files; returns the exit status. */
+int run_erase(const struct options *opts);
+
+/* Print and write the reports that opts asks for, after applying the
+ * exclusion markers to cov, then check --cov-fail-under.  Returns status,
+ * or 1 when a report could not be written, or 2 when the total is under
+ * the minimum (these two only when status was 0). */
+int render_reports(const struct options *opts, struct coverage *cov,
+    int status);
+/* DATA_FILE.HOST.PID.RANDOM for --parallel-mode; the caller frees it. */
+char *parallel_data_file(const char *data_file);
 
 #endif

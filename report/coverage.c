@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -46,6 +47,10 @@ cov_file_release(struct cov_file *f)
 	free(f->path);
 	free(f->lines);
 	free(f->modules);
+	for (size_t i = 0; i < f->nfuncs; i++)
+		free(f->funcs[i].name);
+	free(f->funcs);
+	free(f->excluded);
 }
 
 static void
@@ -226,12 +231,37 @@ cov_file_add_module(struct cov_file *f, uint32_t module)
 	f->modules[f->nmodules++] = module;
 }
 
+void
+cov_file_add_func(struct cov_file *f, const char *name, uint32_t line,
+    bool hit)
+{
+	struct cov_func *fn;
+
+	if (line == 0)
+		BUG("function '%s' at line 0 in '%s'", name, f->path);
+	XGROW(f->funcs, f->nfuncs + 1, f->funcs_alloc);
+	fn = &f->funcs[f->nfuncs++];
+	fn->name = xstrdup(name);
+	fn->line = line;
+	fn->hit = hit;
+}
+
 static int
 line_cmp(const void *a, const void *b)
 {
 	const struct cov_line *x = a, *y = b;
 
 	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int
+func_cmp(const void *a, const void *b)
+{
+	const struct cov_func *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 static int
@@ -250,6 +280,44 @@ file_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* The duration as the data file keeps it, in whole microseconds. */
+static int64_t
+duration_us(double d)
+{
+	if (!(d >= 0))
+		return 0;
+	if (d > 1e12)
+		d = 1e12;
+	return (int64_t)(d * 1e6 + 0.5);
+}
+
+static int
+run_cmp(const void *a, const void *b)
+{
+	const struct cov_run *x = a, *y = b;
+	int64_t dx = duration_us(x->duration), dy = duration_us(y->duration);
+	int c;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	if ((c = strcmp(x->host, y->host)) != 0 ||
+	    (c = strcmp(x->cwd, y->cwd)) != 0 ||
+	    (c = strcmp(x->command, y->command)) != 0 ||
+	    (c = strcmp(x->platform, y->platform)) != 0)
+		return c;
+	return x->status < y->status ? -1 : x->status > y->status;
+}
+
+static int
+module_cmp(const struct cov_module *x, const struct cov_module *y)
+{
+	int c = strcmp(x->path, y->path);
+
+	return c != 0 ? c : strcmp(x->build_id, y->build_id);
+}
+
 static bool
 lines_finished(const struct cov_file *f)
 {
@@ -264,6 +332,15 @@ modules_finished(const struct cov_file *f)
 {
 	for (size_t i = 1; i < f->nmodules; i++)
 		if (f->modules[i - 1] >= f->modules[i])
+			return false;
+	return true;
+}
+
+static bool
+funcs_finished(const struct cov_file *f)
+{
+	for (size_t i = 1; i < f->nfuncs; i++)
+		if (func_cmp(&f->funcs[i - 1], &f->funcs[i]) >= 0)
 			return false;
 	return true;
 }
@@ -299,16 +376,38 @@ finish_modules(struct cov_file *f)
 	f->nmodules = n;
 }
 
-/* Append the lines of src to dst; coverage_finish merges duplicates. */
+static void
+finish_funcs(struct cov_file *f)
+{
+	size_t n = 0;
+
+	if (funcs_finished(f))
+		return;
+	qsort(f->funcs, f->nfuncs, sizeof(*f->funcs), func_cmp);
+	for (size_t i = 0; i < f->nfuncs; i++) {
+		if (n > 0 && func_cmp(&f->funcs[n - 1], &f->funcs[i]) == 0) {
+			f->funcs[n - 1].hit |= f->funcs[i].hit;
+			free(f->funcs[i].name);
+		} else
+			f->funcs[n++] = f->funcs[i];
+	}
+	f->nfuncs = n;
+}
+
+/* Append the lines and functions of src to dst; coverage_finish merges
+ * duplicates. */
 static void
 append_lines(struct cov_file *dst, const struct cov_file *src)
 {
-	if (src->nlines == 0)
-		return;
-	XGROW(dst->lines, dst->nlines + src->nlines, dst->alloc);
-	memcpy(dst->lines + dst->nlines, src->lines,
-	    src->nlines * sizeof(*src->lines));
-	dst->nlines += src->nlines;
+	if (src->nlines > 0) {
+		XGROW(dst->lines, dst->nlines + src->nlines, dst->alloc);
+		memcpy(dst->lines + dst->nlines, src->lines,
+		    src->nlines * sizeof(*src->lines));
+		dst->nlines += src->nlines;
+	}
+	for (size_t i = 0; i < src->nfuncs; i++)
+		cov_file_add_func(dst, src->funcs[i].name, src->funcs[i].line,
+		    src->funcs[i].hit);
 }
 
 /* Move the lines and modules of src into dst, and free src. */
@@ -340,29 +439,126 @@ finish_files(struct coverage *cov)
 	cov->nfiles = n;
 }
 
+/* Sort the runs and drop repeated ones: combining a file twice adds
+ * nothing. */
+static void
+finish_runs(struct coverage *cov)
+{
+	size_t n = 0;
+
+	if (cov->nruns < 2)
+		return;
+	qsort(cov->runs, cov->nruns, sizeof(*cov->runs), run_cmp);
+	for (size_t i = 0; i < cov->nruns; i++) {
+		if (n > 0 && run_cmp(&cov->runs[n - 1], &cov->runs[i]) == 0)
+			cov_run_release(&cov->runs[i]);
+		else
+			cov->runs[n++] = cov->runs[i];
+	}
+	cov->nruns = n;
+}
+
+static bool
+modules_sorted(const struct coverage *cov)
+{
+	for (size_t i = 1; i < cov->nmodules; i++)
+		if (module_cmp(&cov->modules[i - 1], &cov->modules[i]) >= 0)
+			return false;
+	return true;
+}
+
+/* Sort the modules and renumber the files' references to them. */
+static void
+finish_module_table(struct coverage *cov)
+{
+	size_t n = cov->nmodules;
+	struct cov_module *sorted;
+	uint32_t *order, *newidx;
+
+	if (modules_sorted(cov))
+		return;
+	order = xcalloc(n, sizeof(*order));
+	newidx = xcalloc(n, sizeof(*newidx));
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	/* Insertion sort on indices: modules are few, and qsort has no
+	 * context pointer in C11. */
+	for (size_t i = 1; i < n; i++) {
+		uint32_t k = order[i];
+		size_t j = i;
+
+		for (; j > 0 && module_cmp(&cov->modules[order[j - 1]],
+				    &cov->modules[k]) > 0;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = k;
+	}
+	sorted = xcalloc(n, sizeof(*sorted));
+	for (size_t i = 0; i < n; i++) {
+		sorted[i] = cov->modules[order[i]];
+		newidx[order[i]] = (uint32_t)i;
+	}
+	free(cov->modules);
+	cov->modules = sorted;
+	for (size_t i = 0; i < cov->nfiles; i++) {
+		struct cov_file *f = &cov->files[i];
+
+		for (size_t j = 0; j < f->nmodules; j++)
+			f->modules[j] = newidx[f->modules[j]];
+	}
+	free(order);
+	free(newidx);
+}
+
 void
 coverage_finish(struct coverage *cov)
 {
+	finish_runs(cov);
+	finish_module_table(cov);
 	finish_files(cov);
 	for (size_t i = 0; i < cov->nfiles; i++) {
 		finish_lines(&cov->files[i]);
 		finish_modules(&cov->files[i]);
+		finish_funcs(&cov->files[i]);
 	}
 	index_rebuild(impl_of(cov), cov->nfiles);
+}
+
+static bool
+runs_finished(const struct coverage *cov)
+{
+	for (size_t i = 1; i < cov->nruns; i++)
+		if (run_cmp(&cov->runs[i - 1], &cov->runs[i]) >= 0)
+			return false;
+	return true;
 }
 
 bool
 coverage_is_finished(const struct coverage *cov)
 {
+	if (!runs_finished(cov) || !modules_sorted(cov))
+		return false;
 	for (size_t i = 0; i < cov->nfiles; i++) {
 		if (i > 0 &&
 		    strcmp(cov->files[i - 1].path, cov->files[i].path) >= 0)
 			return false;
 		if (!lines_finished(&cov->files[i]) ||
-		    !modules_finished(&cov->files[i]))
+		    !modules_finished(&cov->files[i]) ||
+		    !funcs_finished(&cov->files[i]))
 			return false;
 	}
 	return true;
+}
+
+const struct coverage *
+coverage_finished(const struct coverage *cov, struct coverage **copyp)
+{
+	*copyp = NULL;
+	if (coverage_is_finished(cov))
+		return cov;
+	*copyp = coverage_new();
+	coverage_merge(*copyp, cov);
+	return *copyp;
 }
 
 static void
@@ -411,6 +607,39 @@ cov_file_counts(const struct cov_file *f, size_t *stmtsp, size_t *hitp)
 	*hitp = hit;
 }
 
+void
+cov_file_func_counts(const struct cov_file *f, size_t *nfuncsp, size_t *hitp)
+{
+	size_t hit = 0;
+
+	for (size_t i = 0; i < f->nfuncs; i++)
+		if (f->funcs[i].hit)
+			hit++;
+	*nfuncsp = f->nfuncs;
+	*hitp = hit;
+}
+
+void
+coverage_check_modules(const struct coverage *cov)
+{
+	/* Modules are sorted by path, so one path's build-ids are adjacent. */
+	for (size_t i = 0; i < cov->nmodules;) {
+		const struct cov_module *m = &cov->modules[i];
+		size_t j = i + 1;
+
+		while (j < cov->nmodules &&
+		    strcmp(cov->modules[j].path, m->path) == 0)
+			j++;
+		if (j - i > 1)
+			warning("'%s' was measured in %zu builds (build-ids "
+				"%s ... %s); their lines are merged by source "
+				"line",
+			    m->path, j - i, m->build_id[0] ? m->build_id : "none",
+			    cov->modules[j - 1].build_id);
+		i = j;
+	}
+}
+
 /*
  * coverage.py's display_covered() at precision 0: round(100 * hit / stmts)
  * with Python's half-to-even rounding, except that a percentage strictly
@@ -456,4 +685,40 @@ report_platform(void)
 	buf_printf(&b, ", glibc %s", gnu_get_libc_version());
 #endif
 	return buf_detach(&b, NULL);
+}
+
+/*
+ * coverage.py's display_covered(): values strictly between 0 and the
+ * smallest step show as that step, values strictly between 100 less a step
+ * and 100 as 100 less a step, and the rest rounded to precision digits.
+ * glibc's %.*f rounds the exact binary value, halves to even, as Python's
+ * round() and % formatting do, so the two agree digit for digit.
+ */
+void
+report_format_percent(char *buf, size_t size, size_t stmts, size_t hit,
+    int precision)
+{
+	double pc, step = 1;
+
+	if (precision < 0)
+		precision = 0;
+	for (int i = 0; i < precision; i++)
+		step /= 10;
+	if (hit > stmts)
+		hit = stmts;
+	pc = stmts == 0 ? 100.0 : 100.0 * (double)hit / (double)stmts;
+	if (pc > 0 && pc < step)
+		pc = step;
+	else if (pc > 100.0 - step && pc < 100.0)
+		pc = 100.0 - step;
+	snprintf(buf, size, "%.*f", precision, pc);
+}
+
+double
+report_displayed_percent(size_t stmts, size_t hit, int precision)
+{
+	char buf[64];
+
+	report_format_percent(buf, sizeof(buf), stmts, hit, precision);
+	return strtod(buf, NULL);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/atomicfile.h"
 #include "common/buf.h"
@@ -17,7 +18,9 @@
 #include "report/report.h"
 
 #define DATAFILE_MAGIC "covtrace-data "
-#define DATAFILE_VERSION 1
+#define DATAFILE_VERSION 2
+/* The oldest version this reader still takes: 1 has no function records. */
+#define DATAFILE_VERSION_MIN 1
 /* A fuzzed "lines 1-4294967295" must not allocate 32 GiB: the reader refuses
  * files with more statement lines than this, in all files together. */
 #define DATAFILE_MAX_LINES (1u << 24)
@@ -175,6 +178,13 @@ add_file(struct buf *b, const struct coverage *cov, const struct cov_file *f)
 	buf_addstr(b, "\nhit ");
 	add_ranges(b, f, true);
 	buf_addch(b, '\n');
+	for (size_t i = 0; i < f->nfuncs; i++) {
+		buf_addstr(b, "function ");
+		add_u32(b, f->funcs[i].line);
+		buf_addstr(b, f->funcs[i].hit ? " 1 " : " 0 ");
+		add_encoded(b, f->funcs[i].name);
+		buf_addch(b, '\n');
+	}
 }
 
 static int
@@ -193,22 +203,32 @@ format_data(const struct coverage *cov, struct buf *b)
 	return 0;
 }
 
+char *
+datafile_format(const struct coverage *cov, size_t *lenp)
+{
+	struct coverage *copy;
+	struct buf b = BUF_INIT;
+	char *text = NULL;
+
+	*lenp = 0;
+	cov = coverage_finished(cov, &copy);
+	if (format_data(cov, &b) == 0)
+		text = buf_detach(&b, lenp);
+	buf_release(&b);
+	coverage_free(copy);
+	return text;
+}
+
 int
 datafile_write(const struct coverage *cov, const char *path)
 {
-	struct coverage *sorted = NULL;
-	struct buf b = BUF_INIT;
-	int r;
+	size_t len;
+	char *text = datafile_format(cov, &len);
+	int r = -1;
 
-	if (!coverage_is_finished(cov)) {
-		sorted = coverage_new();
-		coverage_merge(sorted, cov);
-		cov = sorted;
-	}
-	if ((r = format_data(cov, &b)) == 0)
-		r = atomicfile_write(path, b.data, b.len);
-	buf_release(&b);
-	coverage_free(sorted);
+	if (text != NULL)
+		r = atomicfile_write(path, text, len);
+	free(text);
 	return r;
 }
 
@@ -235,6 +255,7 @@ enum rstate {
 	R_FILE_MODULES, /* after "file", expecting "modules" */
 	R_FILE_LINES,
 	R_FILE_HIT,
+	R_FILE_FUNCS, /* after "hit": functions, another file or the end */
 };
 
 struct reader {
@@ -242,6 +263,7 @@ struct reader {
 	const char *data;
 	size_t len;
 	size_t lineno;
+	unsigned version;
 	enum rstate state;
 	struct coverage *cov;
 	struct cov_file *file; /* the file block being read */
@@ -647,6 +669,39 @@ parse_hit(struct reader *rd, struct fields *fs)
 	return 0;
 }
 
+static int
+parse_function(struct reader *rd, struct fields *fs)
+{
+	struct cov_file *f = rd->file;
+	struct span ln, hit;
+	uint64_t line;
+	char *name = NULL;
+	const struct cov_func *prev;
+
+	if (rd->version < 2)
+		return bad(rd, "function records need data file version 2");
+	if (!next_token(fs, ' ', &ln) || !next_token(fs, ' ', &hit) ||
+	    !fs->more)
+		return bad(rd, "bad function record");
+	if (!parse_u64(ln, UINT32_MAX, &line) || line == 0)
+		return bad(rd, "bad function line '%s'", show(rd, ln));
+	if (!span_eq(hit, "0") && !span_eq(hit, "1"))
+		return bad(rd, "bad function hit flag '%s'", show(rd, hit));
+	if (decode(rd, fs->rest, "function name", &name) == -1)
+		return -1;
+	prev = f->nfuncs > 0 ? &f->funcs[f->nfuncs - 1] : NULL;
+	if (prev != NULL && (prev->line > line ||
+				(prev->line == line &&
+				    strcmp(prev->name, name) >= 0))) {
+		free(name);
+		return bad(rd, "function records not sorted at '%s'",
+		    show(rd, fs->rest));
+	}
+	cov_file_add_func(f, name, (uint32_t)line, span_eq(hit, "1"));
+	free(name);
+	return 0;
+}
+
 struct record {
 	const char *name;
 	unsigned states; /* the states in which it may appear */
@@ -659,11 +714,12 @@ struct record {
 static const struct record records[] = {
     {"run", IN(R_RUNS), R_RUNS, parse_run},
     {"module", IN(R_RUNS) | IN(R_MODULES), R_MODULES, parse_module},
-    {"file", IN(R_RUNS) | IN(R_MODULES) | IN(R_FILES), R_FILE_MODULES,
-        parse_file},
+    {"file", IN(R_RUNS) | IN(R_MODULES) | IN(R_FILES) | IN(R_FILE_FUNCS),
+        R_FILE_MODULES, parse_file},
     {"modules", IN(R_FILE_MODULES), R_FILE_LINES, parse_modules},
     {"lines", IN(R_FILE_LINES), R_FILE_HIT, parse_lines},
-    {"hit", IN(R_FILE_HIT), R_FILES, parse_hit},
+    {"hit", IN(R_FILE_HIT), R_FILE_FUNCS, parse_hit},
+    {"function", IN(R_FILE_FUNCS), R_FILE_FUNCS, parse_function},
     {"end", 0, R_FILES, NULL},
 };
 
@@ -747,9 +803,10 @@ check_header(struct reader *rd, size_t *offp)
 	v.n -= ml;
 	if (!parse_u64(v, 999999999, &version))
 		return error("'%s' is not a covtrace data file", rd->path);
-	if (version != DATAFILE_VERSION)
+	if (version < DATAFILE_VERSION_MIN || version > DATAFILE_VERSION)
 		return error("'%s': unsupported data file version %" PRIu64,
 		    rd->path, version);
+	rd->version = (unsigned)version;
 	*offp = v.n + ml + 1;
 	rd->lineno = 1;
 	return 0;
@@ -842,25 +899,60 @@ parse_data(struct reader *rd)
 }
 
 int
-datafile_read(const char *path, struct coverage **covp)
+datafile_parse(const char *name, const char *data, size_t len,
+    struct coverage **covp)
 {
-	struct reader rd = {.path = path};
-	char *data = NULL;
+	struct reader rd = {.path = name, .data = data, .len = len};
 	int r = -1;
 
 	*covp = NULL;
-	if (file_read_all(path, &data, &rd.len) == -1)
-		return error("cannot read data file '%s': %s", path,
-		    errno == ENOENT ? "no such file" : strerror(errno));
-	rd.data = data;
 	rd.cov = coverage_new();
 	if (parse_data(&rd) == -1)
 		goto out;
+	/* Runs and modules may come in any order (version 1 did not sort
+	 * them); the rest was checked to be in order already. */
+	coverage_finish(rd.cov);
 	*covp = rd.cov;
 	rd.cov = NULL;
 	r = 0;
 out:
 	coverage_free(rd.cov);
+	return r;
+}
+
+int
+datafile_read(const char *path, struct coverage **covp)
+{
+	char *data = NULL;
+	struct stat st;
+	size_t len;
+	int r;
+
+	*covp = NULL;
+	/* A FIFO or a device would block or never end. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return error("cannot read data file '%s': it is not a regular "
+			     "file",
+		    path);
+	if (file_read_all(path, &data, &len) == -1)
+		return error("cannot read data file '%s': %s", path,
+		    errno == ENOENT ? "no such file" : strerror(errno));
+	r = datafile_parse(path, data, len, covp);
 	free(data);
+	return r;
+}
+
+bool
+datafile_probe(const char *path)
+{
+	char head[sizeof(DATAFILE_MAGIC) - 1];
+	FILE *fp = fopen(path, "r");
+	bool r;
+
+	if (fp == NULL)
+		return false;
+	r = fread(head, 1, sizeof(head), fp) == sizeof(head) &&
+	    memcmp(head, DATAFILE_MAGIC, sizeof(head)) == 0;
+	fclose(fp);
 	return r;
 }

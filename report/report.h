@@ -29,6 +29,13 @@ struct cov_line {
 	bool hit;
 };
 
+/* A function (DWARF subprogram) of a source file. */
+struct cov_func {
+	char *name;
+	uint32_t line;		/* the line of its entry point */
+	bool hit;
+};
+
 struct cov_file {
 	char *path;		/* source path as in DWARF, normalized */
 	size_t nlines;
@@ -36,13 +43,20 @@ struct cov_file {
 	struct cov_line *lines;	/* statements, sorted by line, unique */
 	size_t nmodules;
 	uint32_t *modules;	/* indices into coverage.modules, ascending */
+	size_t nfuncs;
+	size_t funcs_alloc;
+	struct cov_func *funcs;	/* sorted by line, then name; unique */
+	/* Statement lines taken out by exclusion markers (coverage_exclude);
+	 * never saved in the data file. */
+	size_t nexcluded;
+	uint32_t *excluded;	/* ascending */
 };
 
 struct coverage {
 	size_t nruns;
-	struct cov_run *runs;
+	struct cov_run *runs;	/* sorted by start time after finishing */
 	size_t nmodules;
-	struct cov_module *modules;
+	struct cov_module *modules;	/* sorted by path, then build-id */
 	size_t nfiles;
 	size_t files_alloc;
 	struct cov_file *files;	/* sorted by path after coverage_finish */
@@ -52,7 +66,8 @@ struct coverage *coverage_new(void);
 void coverage_free(struct coverage *cov);
 /* Add a run; the strings are copied. */
 void coverage_add_run(struct coverage *cov, const struct cov_run *run);
-/* The index of the module with this build-id and path, added if new. */
+/* The index of the module with this build-id and path, added if new.  The
+ * index holds until the next coverage_finish, which renumbers modules. */
 uint32_t coverage_module(struct coverage *cov, const char *build_id,
     const char *path);
 /* The file with this path, added if new; borrowed from cov. */
@@ -60,41 +75,163 @@ struct cov_file *coverage_file(struct coverage *cov, const char *path);
 /* Record a statement line; hit lines stay hit when added again. */
 void cov_file_add_line(struct cov_file *f, uint32_t line, bool hit);
 void cov_file_add_module(struct cov_file *f, uint32_t module);
-/* Sort files and lines and merge duplicates; call before reading. */
+/* Record a function; the name is copied.  A function added twice (same
+ * line and name) ran when either ran. */
+void cov_file_add_func(struct cov_file *f, const char *name, uint32_t line,
+    bool hit);
+/*
+ * Put cov in its canonical form, which every reader may rely on: files,
+ * lines and functions sorted and merged, identical runs merged and runs
+ * sorted, modules sorted and the files' module lists renumbered.  Two
+ * coverages holding the same data are then equal field by field, whatever
+ * order it was added in.
+ */
 void coverage_finish(struct coverage *cov);
-/* Union src into dst (files by path, lines by number). */
+/* Union src into dst (files by path, lines by number); dst is finished. */
 void coverage_merge(struct coverage *dst, const struct coverage *src);
 /* Statement and hit line counts of one file. */
 void cov_file_counts(const struct cov_file *f, size_t *stmtsp, size_t *hitp);
-/* True when files, lines and module lists are sorted and unique, as
- * coverage_finish leaves them. */
+/* Function and run-function counts of one file. */
+void cov_file_func_counts(const struct cov_file *f, size_t *nfuncsp,
+    size_t *hitp);
+/* True when cov is in the canonical form coverage_finish leaves. */
 bool coverage_is_finished(const struct coverage *cov);
+/* A finished copy of cov, or cov itself when it is finished already; a copy
+ * is left in *copyp for the caller to free (else NULL). */
+const struct coverage *coverage_finished(const struct coverage *cov,
+    struct coverage **copyp);
+/* Warn about each image path that appears with more than one build-id
+ * (different builds of one binary merged by source line). */
+void coverage_check_modules(const struct coverage *cov);
+
+/* --path-map: source path prefix FROM becomes TO. */
+struct path_map {
+	const char *from;
+	const char *to;
+};
+
+/* The path with its prefix rewritten by the first matching rule (the caller
+ * frees it), or NULL when no rule matches.  A rule matches when FROM is the
+ * whole path or a prefix ending at a '/' of it. */
+char *path_map_apply(const struct path_map *maps, size_t nmaps,
+    const char *path);
+/* Rename the files of cov by maps; files that meet merge.  cov is left
+ * finished. */
+void coverage_map_paths(struct coverage *cov, const struct path_map *maps,
+    size_t nmaps);
+
+/*
+ * Exclusion markers.  Statement lines that carry LCOV_EXCL_LINE or
+ * GCOVR_EXCL_LINE, lie between LCOV_EXCL_START and LCOV_EXCL_STOP (or the
+ * GCOVR_ pair), or match one of the regular expressions, move from the
+ * statements to cov_file.excluded; so do functions whose line is excluded.
+ * Sources are read at their path (relative paths from the current
+ * directory); a file that cannot be read keeps all its statements.
+ */
+struct excluder;
+
+/* Compile the extended regular expressions; NULL (logged) on a bad one. */
+struct excluder *excluder_new(const char *const *regexes, size_t n);
+void excluder_free(struct excluder *ex);
+/* Apply the markers to every file of cov (finished); warns about a START
+ * left open, naming the file and line. */
+void coverage_exclude(struct coverage *cov, const struct excluder *ex);
 
 /* Save cov to path atomically in the documented format (covtrace-data(5)).
  * Returns 0, or -1 (logged). */
 int datafile_write(const struct coverage *cov, const char *path);
+/* The data file text of cov (finished); the caller frees it.  NULL (logged)
+ * when cov cannot be saved. */
+char *datafile_format(const struct coverage *cov, size_t *lenp);
 /* Read a data file.  Returns 0, or -1 after logging one line that names the
  * file and what is wrong with it. */
 int datafile_read(const char *path, struct coverage **covp);
+/* Parse data file text held in memory; name is used in messages. */
+int datafile_parse(const char *name, const char *data, size_t len,
+    struct coverage **covp);
+/* True when the file at path starts like a covtrace data file. */
+bool datafile_probe(const char *path);
+
+enum report_sort {
+	REPORT_SORT_NAME,
+	REPORT_SORT_STMTS,
+	REPORT_SORT_MISS,
+	REPORT_SORT_COVER,
+};
 
 struct report_opts {
 	bool show_missing;	/* term-missing */
+	bool skip_covered;	/* leave out files with nothing missed */
+	int precision;		/* digits after the point of a percentage */
+	enum report_sort sort;
+	bool sort_reverse;
 	const char *cwd;	/* names below it are shown relative */
+	int64_t now;		/* the report's timestamp, seconds */
+	const char *version;	/* covtrace's version, for generator notes */
 };
 
 struct report_writer {
-	const char *name;
+	const char *name;		/* as in --cov-report=NAME */
+	const char *what;		/* "LCOV": "Coverage LCOV written to ..." */
+	const char *default_dest;	/* NULL: standard error */
+	/* A text format writes to out; a site (HTML) fills the directory
+	 * dir instead.  Exactly one of the two is set.  Both return 0, or
+	 * -1 (logged). */
 	int (*write)(const struct coverage *cov, const struct report_opts *opts,
 	    FILE *out);
+	int (*write_dir)(const struct coverage *cov,
+	    const struct report_opts *opts, const char *dir);
 };
 
 extern const struct report_writer report_writer_term;
+extern const struct report_writer report_writer_markdown;
+extern const struct report_writer report_writer_lcov;
+extern const struct report_writer report_writer_cobertura;
+extern const struct report_writer report_writer_json;
+extern const struct report_writer report_writer_html;
+
+/* The writer called name ("term", "lcov", "xml" ...), or NULL. */
+const struct report_writer *report_writer_find(const char *name);
 
 /* Format the percentage as pytest-cov shows it: 100% only when nothing is
  * missed, 0% only when nothing is hit. */
 int report_percent(size_t stmts, size_t hit);
+/* The same with precision digits after the point, as coverage.py's
+ * display_covered(), into buf ("93.75"); no '%'. */
+void report_format_percent(char *buf, size_t size, size_t stmts, size_t hit,
+    int precision);
+/* The number report_format_percent shows. */
+double report_displayed_percent(size_t stmts, size_t hit, int precision);
+/* The path relative to cwd when it lies below cwd, else the path itself;
+ * borrowed from path. */
+const char *report_display_name(const char *path, const char *cwd);
 /* This machine as a run's platform names it: "linux x86_64, glibc 2.36".
  * The caller frees the string. */
 char *report_platform(void);
+
+/* One row of a summary table (term, markdown, the HTML index). */
+struct report_row {
+	const char *name;	/* borrowed from the file's path */
+	const struct cov_file *file;	/* NULL for the total */
+	size_t stmts;
+	size_t miss;
+	size_t nfuncs;
+	size_t funcs_hit;
+};
+
+struct report_rows {
+	size_t n;
+	struct report_row *rows;	/* sorted as opts ask, skipped left out */
+	size_t skipped;		/* files left out by skip_covered */
+	struct report_row total;	/* every file, skipped ones included */
+};
+
+/* The rows of cov (finished) as opts sort and filter them. */
+void report_rows_init(struct report_rows *rr, const struct coverage *cov,
+    const struct report_opts *opts);
+void report_rows_release(struct report_rows *rr);
+/* The missed lines as ranges, "12-15, 20", added to out (a struct buf). */
+struct buf;
+void report_add_missing(struct buf *out, const struct cov_file *f);
 
 #endif

@@ -12,13 +12,6 @@
 
 #define TABLE_WIDTH 80 /* pytest's terminal width when not a tty */
 
-struct row {
-	const char *name; /* borrowed from the file's path */
-	size_t stmts;
-	size_t miss;
-	const struct cov_file *file;
-};
-
 /* The length Python's len() gives: code points, not bytes. */
 static size_t
 text_width(const char *s)
@@ -29,32 +22,6 @@ text_width(const char *s)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
-}
-
-/* The path relative to cwd when it lies below cwd, else the path itself. */
-static const char *
-display_name(const char *path, const char *cwd)
-{
-	size_t n;
-
-	if (cwd == NULL || cwd[0] != '/')
-		return path;
-	n = strlen(cwd);
-	while (n > 0 && cwd[n - 1] == '/')
-		n--;
-	if (strncmp(path, cwd, n) != 0 || path[n] != '/')
-		return path;
-	while (path[n] == '/')
-		n++;
-	return path[n] != '\0' ? path + n : path;
-}
-
-static int
-row_cmp(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-
-	return strcmp(x->name, y->name);
 }
 
 /* A sep('-', title) line as pytest's terminal writer draws it. */
@@ -84,113 +51,82 @@ write_platform_title(FILE *out, const struct coverage *cov)
 	if (cov->nruns == 0)
 		platform = report_platform();
 	title = xasprintf("coverage: platform %s",
-	    platform != NULL ? platform : cov->runs[0].platform);
+	    platform != NULL ? platform : cov->runs[cov->nruns - 1].platform);
 	write_title(out, title);
 	free(title);
 	free(platform);
 }
 
-/* The missed lines as coverage.py shows them: "12-15, 20".  A range runs
- * over missed statements and ends at the next hit one. */
-static void
-add_missing(struct buf *b, const struct cov_file *f)
-{
-	uint32_t start = 0, end = 0;
-
-	for (size_t i = 0; i <= f->nlines; i++) {
-		if (i < f->nlines && !f->lines[i].hit) {
-			if (start == 0)
-				start = f->lines[i].line;
-			end = f->lines[i].line;
-			continue;
-		}
-		if (start == 0)
-			continue;
-		buf_printf(b, "%s%u", b->len ? ", " : "", start);
-		if (end != start)
-			buf_printf(b, "-%u", end);
-		start = 0;
-	}
-}
+struct layout {
+	size_t name_width;
+	int cover_width;	/* the number, without its '%' */
+	int precision;
+};
 
 static void
-write_row(FILE *out, const char *name, size_t width, size_t stmts, size_t miss,
+write_row(FILE *out, const struct layout *lay, const struct report_row *r,
     const char *missing)
 {
-	fprintf(out, "%s%*s%7zu%7zu%6d%%", name,
-	    (int)(width - text_width(name)), "", stmts, miss,
-	    report_percent(stmts, stmts - miss));
+	char pc[64];
+
+	report_format_percent(pc, sizeof(pc), r->stmts, r->stmts - r->miss,
+	    lay->precision);
+	fprintf(out, "%s%*s%7zu%7zu%*s%%", r->name,
+	    (int)(lay->name_width - text_width(r->name)), "", r->stmts, r->miss,
+	    lay->cover_width, pc);
 	if (missing != NULL && missing[0] != '\0')
 		fprintf(out, "   %s", missing);
 	fputc('\n', out);
 }
 
 static void
-write_rows(FILE *out, const struct row *rows, size_t nrows, size_t width,
+write_rows(FILE *out, const struct report_rows *rr, const struct layout *lay,
     bool show_missing)
 {
 	struct buf missing = BUF_INIT;
-	size_t stmts = 0, miss = 0;
 
-	fprintf(out, "Name%*s%7s%7s%7s%s\n", (int)(width - 4), "", "Stmts",
-	    "Miss", "Cover", show_missing ? "   Missing" : "");
-	for (size_t i = 0; i < nrows; i++) {
+	fprintf(out, "Name%*s%7s%7s%*s%s\n", (int)(lay->name_width - 4), "",
+	    "Stmts", "Miss", lay->cover_width + 1, "Cover",
+	    show_missing ? "   Missing" : "");
+	for (size_t i = 0; i < rr->n; i++) {
 		buf_reset(&missing);
 		if (show_missing)
-			add_missing(&missing, rows[i].file);
-		write_row(out, rows[i].name, width, rows[i].stmts, rows[i].miss,
-		    missing.data);
-		stmts += rows[i].stmts;
-		miss += rows[i].miss;
+			report_add_missing(&missing, rr->rows[i].file);
+		write_row(out, lay, &rr->rows[i], missing.data);
 	}
-	write_row(out, "TOTAL", width, stmts, miss, NULL);
+	write_row(out, lay, &rr->total, NULL);
 	buf_release(&missing);
-}
-
-static int
-write_table(const struct coverage *cov, const struct report_opts *opts,
-    FILE *out)
-{
-	struct row *rows = xcalloc(cov->nfiles, sizeof(*rows));
-	size_t width = strlen("TOTAL"), hit;
-
-	for (size_t i = 0; i < cov->nfiles; i++) {
-		struct row *r = &rows[i];
-
-		r->file = &cov->files[i];
-		r->name = display_name(r->file->path, opts->cwd);
-		cov_file_counts(r->file, &r->stmts, &hit);
-		r->miss = r->stmts - hit;
-		if (text_width(r->name) > width)
-			width = text_width(r->name);
-	}
-	qsort(rows, cov->nfiles, sizeof(*rows), row_cmp);
-	write_platform_title(out, cov);
-	write_rows(out, rows, cov->nfiles, width, opts->show_missing);
-	free(rows);
-	if (fflush(out) == EOF || ferror(out))
-		return error_errno("cannot write the coverage report");
-	return 0;
 }
 
 static int
 table_write(const struct coverage *cov, const struct report_opts *opts,
     FILE *out)
 {
-	struct coverage *sorted = NULL;
-	int r;
+	struct coverage *copy;
+	struct report_rows rr;
+	struct layout lay = {.name_width = strlen("TOTAL")};
 
-	if (!coverage_is_finished(cov)) {
-		sorted = coverage_new();
-		coverage_merge(sorted, cov);
-		cov = sorted;
-	}
-	r = write_table(cov, opts, out);
-	coverage_free(sorted);
-	return r;
+	cov = coverage_finished(cov, &copy);
+	report_rows_init(&rr, cov, opts);
+	lay.precision = opts->precision;
+	lay.cover_width = 6 + (opts->precision > 0 ? opts->precision + 1 : 0);
+	for (size_t i = 0; i < rr.n; i++)
+		if (text_width(rr.rows[i].name) > lay.name_width)
+			lay.name_width = text_width(rr.rows[i].name);
+	write_platform_title(out, cov);
+	write_rows(out, &rr, &lay, opts->show_missing);
+	if (rr.skipped > 0)
+		fprintf(out, "\n%zu file%s skipped due to complete coverage.\n",
+		    rr.skipped, rr.skipped == 1 ? "" : "s");
+	report_rows_release(&rr);
+	coverage_free(copy);
+	if (fflush(out) == EOF || ferror(out))
+		return error_errno("cannot write the coverage report");
+	return 0;
 }
 
 const struct report_writer report_writer_term = {
     .name = "term",
+    .what = "terminal",
     .write = table_write,
 };

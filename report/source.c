@@ -1,0 +1,102 @@
+/* Source files, read whole and split into lines. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/xalloc.h"
+#include "report/source.h"
+
+/* Larger sources are not read: no C file is that large, and a report must
+ * not try to load a disk image that a data file names. */
+#define SOURCE_MAX_BYTES ((off_t)256 << 20)
+
+static int
+read_fd(int fd, size_t size, char **textp, size_t *lenp)
+{
+	char *text = xmalloc(size + 1);
+	size_t len = 0;
+
+	while (len < size) {
+		ssize_t n = read(fd, text + len, size - len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(text);
+			return -1;
+		}
+		if (n == 0)
+			break; /* the file shrank meanwhile */
+		len += (size_t)n;
+	}
+	text[len] = '\0';
+	*textp = text;
+	*lenp = len;
+	return 0;
+}
+
+static void
+split_lines(struct source *src, size_t len)
+{
+	size_t n = 0, alloc = 0;
+	char *p = src->text, *end = src->text + len;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		XGROW(src->lines, n + 1, alloc);
+		src->lines[n++] = p;
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if (nl > p && nl[-1] == '\r')
+			nl[-1] = '\0';
+		p = nl + 1;
+	}
+	src->nlines = n;
+}
+
+int
+source_read(const char *path, struct source *src)
+{
+	struct stat st;
+	size_t len;
+	int fd, saved;
+
+	memset(src, 0, sizeof(*src));
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > SOURCE_MAX_BYTES) {
+		errno = !S_ISREG(st.st_mode) ? EINVAL : EFBIG;
+		goto fail;
+	}
+	if (read_fd(fd, (size_t)st.st_size, &src->text, &len) == -1)
+		goto fail;
+	close(fd);
+	split_lines(src, len);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+void
+source_release(struct source *src)
+{
+	free(src->text);
+	free(src->lines);
+	memset(src, 0, sizeof(*src));
+}
