@@ -82,3 +82,12 @@ clean-local: clean-local-t
 clean-local-t:
 	-rm -rf %reldir%/trash-*
 .PHONY: clean-local-t
+
+# `make check-corpus`: covtrace against gcov on zlib and jq built from their
+# Debian source packages (slow, needs root for apt: not part of make check).
+EXTRA_DIST += %reldir%/check-corpus.sh
+check-corpus: covtrace$(EXEEXT)
+	COVTRACE=$(abs_top_builddir)/covtrace$(EXEEXT) \
+	CORPUS_DIR=$${CORPUS_DIR:-$(abs_top_builddir)/corpus-out} \
+	$(SHELL) $(srcdir)/%reldir%/check-corpus.sh $(CORPUS_PROJECTS)
+.PHONY: check-corpus
