@@ -156,13 +156,9 @@ read_file_text(struct image *im)
 	if (bp->naddrs == 0)
 		return;
 	len = bp->addrs[bp->naddrs - 1] - bp->addrs[0] + 1;
-	bp->pristine = xmalloc(len);
-	if (elf_read_vaddr(im->path, bp->addrs[0], bp->pristine, len) == -1) {
-		free(bp->pristine);
-		bp->pristine = NULL;
-	} else {
+	if (elf_map_vaddr(im->path, bp->addrs[0], len, &bp->pristine_map,
+		&bp->pristine_map_len, &bp->pristine) == 0)
 		bp->pristine_from_file = true;
-	}
 }
 
 static void

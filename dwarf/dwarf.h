@@ -69,6 +69,10 @@ int elf_symbol_value(const char *path, const char *name, uint64_t *valuep);
  * loadable segment or the file has text relocations (then the code in
  * memory differs from the file). */
 int elf_read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len);
+/* The same bytes as a read-only private mapping of the file: *datap points
+ * at vaddr inside the mapping *mapp of *maplenp bytes (munmap it). */
+int elf_map_vaddr(const char *path, uint64_t vaddr, size_t len, void **mapp,
+    size_t *maplenp, const uint8_t **datap);
 
 /* Normalize a path lexically: collapse "//", "/./" and "dir/..". */
 char *path_normalize(const char *path);

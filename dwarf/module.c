@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <elfutils/libdwelf.h>
@@ -214,30 +215,67 @@ has_textrel(Elf *elf)
 	return false;
 }
 
+/* The file offset of link-time [vaddr, vaddr + len), or -1 when it is not
+ * file-backed in one loadable segment or the file has text relocations. */
+static off_t
+vaddr_offset(struct module *mod, uint64_t vaddr, size_t len)
+{
+	size_t nph;
+
+	if (elf_getphdrnum(mod->elf, &nph) != 0 || has_textrel(mod->elf))
+		return -1;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(mod->elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD || vaddr < ph.p_vaddr ||
+		    vaddr + len > ph.p_vaddr + ph.p_filesz)
+			continue;
+		return (off_t)(ph.p_offset + (vaddr - ph.p_vaddr));
+	}
+	return -1;
+}
+
 int
 elf_read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len)
 {
 	struct module mod;
-	size_t nph;
+	off_t off;
 	int r = -1;
 
 	if (module_open(path, &mod) == -1)
 		return -1;
-	if (elf_getphdrnum(mod.elf, &nph) != 0 || has_textrel(mod.elf))
-		goto out;
-	for (size_t i = 0; i < nph; i++) {
-		GElf_Phdr ph;
+	if ((off = vaddr_offset(&mod, vaddr, len)) != -1 &&
+	    pread(mod.fd, buf, len, off) == (ssize_t)len)
+		r = 0;
+	module_close(&mod);
+	return r;
+}
 
-		if (gelf_getphdr(mod.elf, (int)i, &ph) == NULL ||
-		    ph.p_type != PT_LOAD || vaddr < ph.p_vaddr ||
-		    vaddr + len > ph.p_vaddr + ph.p_filesz)
-			continue;
-		if (pread(mod.fd, buf, len,
-			(off_t)(ph.p_offset + (vaddr - ph.p_vaddr))) ==
-		    (ssize_t)len)
-			r = 0;
-		break;
-	}
+int
+elf_map_vaddr(const char *path, uint64_t vaddr, size_t len, void **mapp,
+    size_t *maplenp, const uint8_t **datap)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct module mod;
+	off_t off, start;
+	void *map;
+	int r = -1;
+
+	*mapp = NULL;
+	if (module_open(path, &mod) == -1)
+		return -1;
+	if ((off = vaddr_offset(&mod, vaddr, len)) == -1)
+		goto out;
+	start = off - off % page;
+	map = mmap(NULL, len + (size_t)(off - start), PROT_READ,
+	    MAP_PRIVATE | MAP_POPULATE, mod.fd, start);
+	if (map == MAP_FAILED)
+		goto out;
+	*mapp = map;
+	*maplenp = len + (size_t)(off - start);
+	*datap = (const uint8_t *)map + (off - start);
+	r = 0;
 out:
 	module_close(&mod);
 	return r;

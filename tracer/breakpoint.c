@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -27,6 +28,18 @@ bp_image_init(struct bp_image *img)
 	img->stops = 0;
 }
 
+/* Forget the pristine copy, mapped or allocated. */
+static void
+pristine_drop(struct bp_image *img)
+{
+	if (img->pristine_map != NULL)
+		munmap(img->pristine_map, img->pristine_map_len);
+	else
+		free((void *)(uintptr_t)img->pristine);
+	img->pristine_map = NULL;
+	img->pristine = NULL;
+}
+
 void
 bp_image_release(struct bp_image *img)
 {
@@ -37,7 +50,7 @@ bp_image_release(struct bp_image *img)
 	free(img->line_addrs);
 	free(img->hit);
 	free(img->hit_log);
-	free(img->pristine);
+	pristine_drop(img);
 	free(img->path);
 	memset(img, 0, sizeof(*img));
 }
@@ -373,10 +386,8 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 		return 0;
 	m.lo = img->addrs[0] + bias;
 	m.hi = img->addrs[img->naddrs - 1] + bias + 1;
-	if (img->pristine_from_file && !pristine_matches(as, img, m.lo, m.hi)) {
-		free(img->pristine);
-		img->pristine = NULL;
-	}
+	if (img->pristine_from_file && !pristine_matches(as, img, m.lo, m.hi))
+		pristine_drop(img);
 	img->pristine_from_file = false;
 	if (img->pristine == NULL && read_pristine(as, img, m.lo, m.hi) == -1)
 		return -1;

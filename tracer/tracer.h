@@ -25,11 +25,13 @@ struct bp_image {
 	bool pie;		    /* ET_DYN: mapped at a load bias */
 	uint64_t entry;		    /* e_entry, matched against AT_ENTRY */
 	char *path;		    /* for messages */
-	uint8_t *pristine;	    /* original bytes of [addrs[0],
+	const uint8_t *pristine;    /* original bytes of [addrs[0],
 				     * addrs[naddrs-1]]: from the file when
-				     * the source read them, else read from
+				     * the source mapped them, else read from
 				     * the first process that maps it */
 	bool pristine_from_file;    /* to be checked against memory */
+	void *pristine_map;	    /* the file mapping holding pristine */
+	size_t pristine_map_len;
 
 	/* Kept by the tracer. */
 	uint8_t *hit;		/* nlines flags: the line ran in some process */
