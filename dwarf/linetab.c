@@ -61,8 +61,10 @@ filemap_intern(struct filemap *fm, const char *raw)
 	if (raw == fm->last_raw)
 		return fm->last_idx;
 	/* libdw leaves a DWARF 5 name relative when its directory entry is
-	 * relative to the compilation directory. */
-	if (raw[0] != '/' && fm->comp_dir != NULL && fm->comp_dir[0] != '\0') {
+	 * relative to the compilation directory.  A relative compilation
+	 * directory (-fdebug-prefix-map=DIR=.) was already joined by libdw:
+	 * then the path stays relative to an unknown build root. */
+	if (raw[0] != '/' && fm->comp_dir != NULL && fm->comp_dir[0] == '/') {
 		char *joined = xasprintf("%s/%s", fm->comp_dir, raw);
 
 		path = path_normalize(joined);
