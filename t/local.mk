@@ -24,6 +24,7 @@ T_SHELL_TESTS = \
 	%reldir%/t0000-basics.sh \
 	%reldir%/t0001-options-documented.sh \
 	%reldir%/t0002-layering.sh \
+	%reldir%/t1001-dwarf-solib.sh \
 	%reldir%/t2000-check-hits.sh \
 	%reldir%/t2001-tracer-basic.sh \
 	%reldir%/t2002-tracer-fork-exec.sh \
@@ -44,6 +45,9 @@ T_SHELL_TESTS = \
 	%reldir%/t9005-e2e-gcov.sh
 
 T_FIXTURES = \
+	%reldir%/fixtures/solib-lib.c \
+	%reldir%/fixtures/solib-main.c \
+	%reldir%/fixtures/solib-plugin.c \
 	%reldir%/fixtures/abort.c \
 	%reldir%/fixtures/basic.c \
 	%reldir%/fixtures/child.c \

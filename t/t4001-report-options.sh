@@ -106,7 +106,7 @@ test_expect_success GZIP '--cov-fail-under=100 needs every line' '
 test_expect_success GZIP '--cov-fail-under works without any report' '
 	test_expect_code 2 report_in_proj --cov-report= --cov-fail-under=90 \
 	    2>err &&
-	test_line_count = 1 err
+	test_line_count -eq 1 err
 '
 
 test_expect_success '--cov-fail-under takes a percentage from 0 to 100' '

@@ -13,7 +13,7 @@ crash or a hang; combine then changes nothing.'
 # that names it and matches PATTERN.
 refused () {
 	for cmd in report combine; do
-		if test $cmd = report; then
+		if test "$cmd" = report; then
 			run_timeout "$COVTRACE" report --data-file="$1" \
 			    >out 2>err
 		else
@@ -21,13 +21,13 @@ refused () {
 			    --data-file=combined.data good.data "$1" >out 2>err
 		fi
 		status=$?
-		if test $status != 1; then
+		if test "$status" != 1; then
 			echo "$cmd on '$1' exited $status, expected 1" >&2
 			cat err >&2
 			return 1
 		fi
 		test_must_be_empty out &&
-		test_line_count = 1 err &&
+		test_line_count -eq 1 err &&
 		test_grep -F "'$1'" err &&
 		test_grep -e "$2" err || return 1
 	done
@@ -61,7 +61,7 @@ test_expect_success GZIP 'a file cut at every byte is refused in one line' '
 		head -c $i good.data >cut.data &&
 		test_expect_code 1 "$COVTRACE" report --data-file=cut.data \
 		    2>err &&
-		test_line_count = 1 err || return 1
+		test_line_count -eq 1 err || return 1
 		i=$((i + 1))
 	done
 '
@@ -107,7 +107,7 @@ test_expect_success 'a missing file and a directory' '
 	mkdir dir.data &&
 	run_timeout "$COVTRACE" report --data-file=dir.data 2>err;
 	test $? = 1 &&
-	test_line_count = 1 err &&
+	test_line_count -eq 1 err &&
 	test_grep "dir.data" err
 '
 
@@ -115,7 +115,7 @@ test_expect_success 'a FIFO is refused, not waited on' '
 	mkfifo fifo.data &&
 	run_timeout "$COVTRACE" report --data-file=fifo.data 2>err;
 	test $? = 1 &&
-	test_line_count = 1 err &&
+	test_line_count -eq 1 err &&
 	test_grep "fifo.data.: it is not a regular file" err
 '
 

@@ -90,7 +90,7 @@ test_expect_success PTRACE '--parallel-mode runs at once, then combine, give the
 	"$COVTRACE" --parallel-mode --cov-report= -- ./args >/dev/null &
 	wait &&
 	ls -a | grep "^\.covtrace\..*\.[0-9][0-9]*\.[A-Za-z0-9]\{6\}$" >parts &&
-	test_line_count = 4 parts &&
+	test_line_count -eq 4 parts &&
 	test_path_is_missing .covtrace &&
 	"$COVTRACE" combine &&
 	test "$(grep -c "^run " .covtrace)" = 4 &&

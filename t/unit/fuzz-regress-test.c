@@ -44,7 +44,7 @@ replay_dir(const char *dir)
 		size_t len;
 
 		if (!ok(file_read_all(names[i], &data, &len) == 0, "read '%s'",
-			names[i]))
+		        names[i]))
 			continue;
 		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
 		ok(true, "'%s' does not crash the reader", names[i]);

@@ -30,14 +30,14 @@ test_percent(void)
 	/* The values coverage.py's display_covered() gives. */
 	check_pc(0, 0, 0, "100");
 	check_pc(3, 2, 0, "67");
-	check_pc(8, 1, 0, "12");	/* 12.5 rounds to even */
-	check_pc(8, 3, 0, "38");	/* 37.5 rounds to even */
-	check_pc(1000, 1, 0, "1");	/* 0.1 shows as 1 */
-	check_pc(1000, 999, 0, "99");	/* 99.9 shows as 99 */
+	check_pc(8, 1, 0, "12"); /* 12.5 rounds to even */
+	check_pc(8, 3, 0, "38"); /* 37.5 rounds to even */
+	check_pc(1000, 1, 0, "1"); /* 0.1 shows as 1 */
+	check_pc(1000, 999, 0, "99"); /* 99.9 shows as 99 */
 	check_pc(1000, 999, 1, "99.9");
-	check_pc(10000, 9999, 1, "99.9");	/* 99.99 */
+	check_pc(10000, 9999, 1, "99.9"); /* 99.99 */
 	check_pc(10000, 1, 2, "0.01");
-	check_pc(100000, 1, 2, "0.01");	/* 0.001 */
+	check_pc(100000, 1, 2, "0.01"); /* 0.001 */
 	check_pc(3, 2, 2, "66.67");
 	check_pc(3, 3, 3, "100.000");
 	check_pc(3, 0, 2, "0.00");
@@ -74,8 +74,10 @@ static char *
 row_names(const struct coverage *cov, enum report_sort sort, bool reverse,
     bool skip, size_t *skippedp)
 {
-	struct report_opts opts = {.cwd = "/p", .sort = sort,
-	    .sort_reverse = reverse, .skip_covered = skip};
+	struct report_opts opts = {.cwd = "/p",
+	    .sort = sort,
+	    .sort_reverse = reverse,
+	    .skip_covered = skip};
 	struct report_rows rr;
 	struct buf b = BUF_INIT;
 
@@ -119,8 +121,7 @@ test_rows(void)
 	    "b.c z/e.c c.c a.c d.c | 10/20", "by coverage, ties by name");
 	check_rows(cov, REPORT_SORT_COVER, true, false,
 	    "d.c a.c c.c z/e.c b.c | 10/20", "by coverage, descending");
-	check_rows(cov, REPORT_SORT_NAME, false, true,
-	    "b.c c.c z/e.c | 10/20",
+	check_rows(cov, REPORT_SORT_NAME, false, true, "b.c c.c z/e.c | 10/20",
 	    "skip-covered leaves out full files, not the total");
 	s = row_names(cov, REPORT_SORT_NAME, false, true, &skipped);
 	is_int((long long)skipped, 2, "and counts them (an empty file too)");
@@ -138,8 +139,7 @@ map(const char *from, const char *to, const char *path)
 }
 
 static void
-check_map(const char *from, const char *to, const char *path,
-    const char *want)
+check_map(const char *from, const char *to, const char *path, const char *want)
 {
 	char *got = map(from, to, path);
 
@@ -185,8 +185,11 @@ static void
 add_run(struct coverage *cov, const char *host, const char *command,
     int64_t start, double duration)
 {
-	struct cov_run r = {.host = xstrdup(host), .platform = xstrdup("p"),
-	    .cwd = xstrdup("/"), .command = xstrdup(command), .start = start,
+	struct cov_run r = {.host = xstrdup(host),
+	    .platform = xstrdup("p"),
+	    .cwd = xstrdup("/"),
+	    .command = xstrdup(command),
+	    .start = start,
 	    .duration = duration};
 
 	coverage_add_run(cov, &r);
@@ -231,7 +234,7 @@ test_canonical(void)
 	char *ta = datafile_format(a, &la), *tb = datafile_format(b, &lb), *tt;
 
 	if (!ok(ta != NULL && tb != NULL && la == lb && memcmp(ta, tb, la) == 0,
-		"the same data added in another order gives the same file"))
+	        "the same data added in another order gives the same file"))
 		diag("%s\n%s", ta, tb);
 	coverage_merge(twice, a);
 	coverage_merge(twice, a);
@@ -333,15 +336,17 @@ test_exclude(void)
 	struct coverage *cov = coverage_new();
 	char *err, *s;
 
-	check_exclude("1\n2 // LCOV_EXCL_LINE\n3\n4 /* GCOVR_EXCL_LINE */\n", NULL,
-	    "1,3,5,6,7,8,9,10,11,12 x2,4 f one five", NULL, "LINE markers");
+	check_exclude("1\n2 // LCOV_EXCL_LINE\n3\n4 /* GCOVR_EXCL_LINE */\n",
+	    NULL, "1,3,5,6,7,8,9,10,11,12 x2,4 f one five", NULL,
+	    "LINE markers");
 	check_exclude("1\n2\n3 LCOV_EXCL_START\n4\n5\n6 LCOV_EXCL_STOP\n7\n",
-	    NULL, "1,2,7,8,9,10,11,12 x3,4,5,6 f one",
-	    NULL, "a START/STOP region, with the function in it");
+	    NULL, "1,2,7,8,9,10,11,12 x3,4,5,6 f one", NULL,
+	    "a START/STOP region, with the function in it");
 	check_exclude("1\n2 GCOVR_EXCL_START\n3\n4 GCOVR_EXCL_STOP\n", NULL,
 	    "1,5,6,7,8,9,10,11,12 x2,3,4 f one five", NULL, "GCOVR region");
 	check_exclude("1\n2\n3\n4\n5\n6\n7\n8\n9 LCOV_EXCL_START\n10\n", NULL,
-	    "1,2,3,4,5,6,7,8,11,12 x9,10 f one five", "line 9: LCOV_EXCL_START "
+	    "1,2,3,4,5,6,7,8,11,12 x9,10 f one five",
+	    "line 9: LCOV_EXCL_START "
 	    "without a matching LCOV_EXCL_STOP",
 	    "an open region runs to the end, with a warning naming the line");
 	check_exclude("1\n2 LCOV_EXCL_STOP\n", NULL,

@@ -17,8 +17,13 @@ sample(void)
 	struct coverage *cov = coverage_new();
 	char host[] = "h", platform[] = "linux x86_64", cwd[] = "/p",
 	     command[] = "./t \"q\"";
-	struct cov_run run = {.host = host, .platform = platform, .cwd = cwd,
-	    .command = command, .start = 7, .duration = 0.25, .status = 0};
+	struct cov_run run = {.host = host,
+	    .platform = platform,
+	    .cwd = cwd,
+	    .command = command,
+	    .start = 7,
+	    .duration = 0.25,
+	    .status = 0};
 	struct cov_file *f;
 
 	coverage_add_run(cov, &run);
@@ -70,11 +75,12 @@ check(const char *kind, const struct report_opts *opts, const char *want,
 }
 
 #define TITLE                                                                  \
-	"----------------------- coverage: platform linux x86_64 "              \
+	"----------------------- coverage: platform linux x86_64 "             \
 	"------------------------\n"
 
-static const struct report_opts base = {
-    .cwd = "/p", .now = 86400, .version = "9.9"};
+static const struct report_opts base = {.cwd = "/p",
+    .now = 86400,
+    .version = "9.9"};
 
 static void
 test_term(void)
@@ -126,8 +132,8 @@ test_lcov(void)
 	check("lcov", &base,
 	    "TN:\nSF:/p/a.c\nFN:3,a<b>&\"c\"\nFNDA:1,a<b>&\"c\"\nFNF:1\n"
 	    "FNH:1\nDA:3,1\nDA:4,1\nLF:2\nLH:2\nend_of_record\n"
-	    "TN:\nSF:/p/src/b.c\nFN:5,helper\nFN:1,main\nFNDA:0,helper\n"
-	    "FNDA:1,main\nFNF:2\nFNH:1\nDA:1,1\nDA:2,1\nDA:3,0\nDA:5,0\n"
+	    "TN:\nSF:/p/src/b.c\nFN:1,main\nFN:5,helper\nFNDA:1,main\n"
+	    "FNDA:0,helper\nFNF:2\nFNH:1\nDA:1,1\nDA:2,1\nDA:3,0\nDA:5,0\n"
 	    "DA:6,0\nDA:7,0\nDA:8,0\nLF:7\nLH:2\nend_of_record\n"
 	    "TN:\nSF:/usr/include/x|y.h\nFNF:0\nFNH:0\nDA:10,0\nLF:1\nLH:0\n"
 	    "end_of_record\n",
