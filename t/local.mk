@@ -25,6 +25,7 @@ T_SHELL_TESTS = \
 	%reldir%/t0001-options-documented.sh \
 	%reldir%/t0002-layering.sh \
 	%reldir%/t1001-dwarf-solib.sh \
+	%reldir%/t1002-dwarf-builds.sh \
 	%reldir%/t2000-check-hits.sh \
 	%reldir%/t2001-tracer-basic.sh \
 	%reldir%/t2002-tracer-fork-exec.sh \
