@@ -13,6 +13,10 @@
 struct measure_opts {
 	const char *const *cov;	/* --cov paths; none: the current directory */
 	size_t ncov;
+	const char *const *include;	/* --cov-include globs */
+	size_t ninclude;
+	const char *const *exclude;	/* --cov-exclude globs */
+	size_t nexclude;
 	bool no_cache;
 	enum cpu_placement cpu;
 };

@@ -123,6 +123,8 @@ measure(const struct measure_opts *opts, const char *path, char *const argv[],
 
 	image_set_init(&set);
 	selection_init(&set.sel, opts->cov, opts->ncov);
+	selection_filter(&set.sel, opts->include, opts->ninclude, opts->exclude,
+	    opts->nexclude);
 	set.ltopts.no_cache = opts->no_cache;
 	if (argv != NULL)
 		r = tracer_run(path, argv, &topts, &src, statusp, stats);

@@ -74,8 +74,14 @@ selection_release(struct selection *sel)
 		free(sel->prefixes[i]);
 	for (size_t i = 0; i < sel->nrel; i++)
 		free(sel->relative[i]);
+	for (size_t i = 0; i < sel->ninclude; i++)
+		free(sel->include[i]);
+	for (size_t i = 0; i < sel->nexclude; i++)
+		free(sel->exclude[i]);
 	free(sel->prefixes);
 	free(sel->relative);
+	free(sel->include);
+	free(sel->exclude);
 	memset(sel, 0, sizeof(*sel));
 }
 
@@ -128,8 +134,137 @@ system_match(const struct selection *sel, const char *path,
 	return false;
 }
 
+static bool selection_match_cov(const struct selection *sel,
+    const char *path);
+
+/* [class] at p against c; *endp gets the pattern after it.  A malformed
+ * class (no closing bracket) matches a literal '['. */
+static bool
+class_match(const char *p, char c, const char **endp)
+{
+	bool negate = false, found = false;
+	const char *q = p + 1;
+
+	if (*q == '!' || *q == '^') {
+		negate = true;
+		q++;
+	}
+	for (bool first = true; *q != '\0' && (first || *q != ']');
+	     first = false, q++) {
+		if (q[1] == '-' && q[2] != ']' && q[2] != '\0') {
+			found |= c >= q[0] && c <= q[2];
+			q += 2;
+		} else {
+			found |= c == *q;
+		}
+	}
+	if (*q != ']') {
+		*endp = p + 1;
+		return c == '[';
+	}
+	*endp = q + 1;
+	return found != negate;
+}
+
+bool
+glob_match(const char *p, const char *s)
+{
+	for (;;) {
+		if (p[0] == '*' && p[1] == '*') {
+			p += 2;
+			if (*p == '/')
+				p++;
+			for (const char *t = s;; t++) {
+				if (glob_match(p, t))
+					return true;
+				if (*t == '\0')
+					return false;
+			}
+		}
+		if (*p == '*') {
+			p++;
+			for (const char *t = s;; t++) {
+				if (glob_match(p, t))
+					return true;
+				if (*t == '\0' || *t == '/')
+					return false;
+			}
+		}
+		if (*p == '\0')
+			return *s == '\0';
+		if (*s == '\0')
+			return false;
+		if (*p == '?' || *p == '[') {
+			const char *next = p + 1;
+
+			if (*s == '/' || (*p == '[' && !class_match(p, *s, &next)))
+				return false;
+			p = next;
+			s++;
+			continue;
+		}
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+}
+
+static char **
+globs_absolute(const char *cwd, const char *const *globs, size_t n)
+{
+	char **v = xcalloc(n + 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = globs[i][0] == '/' || strchr(globs[i], '/') == NULL ?
+		    xstrdup(globs[i]) :
+		    xasprintf("%s/%s", cwd, globs[i]);
+	return v;
+}
+
+void
+selection_filter(struct selection *sel, const char *const *include,
+    size_t ninclude, const char *const *exclude, size_t nexclude)
+{
+	char cwd[PATH_MAX];
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal_errno("cannot get the current directory");
+	sel->include = globs_absolute(cwd, include, ninclude);
+	sel->ninclude = ninclude;
+	sel->exclude = globs_absolute(cwd, exclude, nexclude);
+	sel->nexclude = nexclude;
+}
+
+/* A glob with no '/' matches the file name, anywhere; one with a '/'
+ * matches the whole path. */
+static bool
+any_glob(char *const *globs, size_t n, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	for (size_t i = 0; i < n; i++)
+		if (glob_match(globs[i], strchr(globs[i], '/') ? path : base))
+			return true;
+	return false;
+}
+
 bool
 selection_match(const struct selection *sel, const char *path)
+{
+	if (sel->ninclude > 0 && !any_glob(sel->include, sel->ninclude, path))
+		return false;
+	if (any_glob(sel->exclude, sel->nexclude, path))
+		return false;
+	return selection_match_cov(sel, path);
+}
+
+/* The --cov part of the selection. */
+static bool
+selection_match_cov(const struct selection *sel, const char *path)
 {
 	const char *sysdir;
 
