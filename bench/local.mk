@@ -14,3 +14,15 @@ clean-bench:
 
 .PHONY: bench clean-bench
 clean-local: clean-bench
+
+# Report writing speed for 50,000 statements (issue 4): bench/report-bench.sh.
+EXTRA_DIST += %reldir%/report-bench.sh
+bench: bench-report
+bench-report: covtrace$(EXEEXT)
+	COVTRACE='$(abs_top_builddir)/covtrace$(EXEEXT)' \
+	BENCH_DIR='$(abs_top_builddir)/%reldir%/out-report' \
+	    $(SHELL) $(srcdir)/%reldir%/report-bench.sh
+clean-local: clean-bench-report
+clean-bench-report:
+	rm -rf %reldir%/out-report
+.PHONY: bench-report clean-bench-report

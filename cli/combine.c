@@ -37,8 +37,8 @@ all_alnum(const char *s, size_t n)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
-			(s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z')))
+		        (s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z')))
 			return false;
 	return true;
 }
@@ -135,9 +135,10 @@ find_parallel(const char *dir, const char *data_file, struct names *ns)
 		return error_errno("cannot read directory '%s'", dir);
 	while ((de = readdir(d)) != NULL)
 		if (is_parallel_name(de->d_name, base))
-			names_add(ns, strcmp(dir, ".") == 0 ?
-				xstrdup(de->d_name) :
-				xasprintf("%s/%s", dir, de->d_name));
+			names_add(ns,
+			    strcmp(dir, ".") == 0
+			        ? xstrdup(de->d_name)
+			        : xasprintf("%s/%s", dir, de->d_name));
 	closedir(d);
 	if (ns->n - first > 1)
 		qsort(ns->v + first, ns->n - first, sizeof(*ns->v), str_cmp);
@@ -272,7 +273,8 @@ run_erase(const struct options *opts)
 
 	if (unlink(opts->data_file) == -1 && errno != ENOENT)
 		status = error_errno("cannot remove '%s'", opts->data_file);
-	if (stat(dir, &st) == 0 && find_parallel(dir, opts->data_file, &ns) == -1)
+	if (stat(dir, &st) == 0 &&
+	    find_parallel(dir, opts->data_file, &ns) == -1)
 		status = -1;
 	for (size_t i = 0; i < ns.n; i++)
 		if (datafile_probe(ns.v[i]) && unlink(ns.v[i]) == -1 &&

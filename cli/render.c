@@ -14,8 +14,8 @@
 #include "report/report.h"
 
 static void
-fill_report_opts(const struct options *opts, struct report_opts *ro,
-    char *cwd, size_t cwdsize)
+fill_report_opts(const struct options *opts, struct report_opts *ro, char *cwd,
+    size_t cwdsize)
 {
 	memset(ro, 0, sizeof(*ro));
 	for (size_t i = 0; i < opts->nreports; i++)
@@ -51,7 +51,8 @@ write_text(const struct report_writer *w, const struct coverage *cov,
 		goto out;
 	}
 	if (strcmp(dest, "-") == 0) {
-		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF) {
+		if (fwrite(text, 1, len, stdout) != len ||
+		    fflush(stdout) == EOF) {
 			error_errno("cannot write the %s report", w->what);
 			goto out;
 		}
@@ -73,7 +74,8 @@ write_one(const struct report_request *rq, const struct coverage *cov,
 	if (w->write_dir != NULL) {
 		if (w->write_dir(cov, ro, dest) == -1)
 			return -1;
-		fprintf(stderr, "Coverage %s written to dir %s\n", w->what, dest);
+		fprintf(stderr, "Coverage %s written to dir %s\n", w->what,
+		    dest);
 		return 0;
 	}
 	if (write_text(w, cov, ro, dest) == -1)
@@ -123,8 +125,9 @@ fail_under(const struct options *opts, const struct coverage *cov)
 	    opts->precision);
 	failed = report_displayed_percent(stmts, hit, opts->precision) <
 	    opts->fail_under;
-	fprintf(stderr, "%sRequired test coverage of %g%% %sreached. "
-			"Total coverage: %s%%\n",
+	fprintf(stderr,
+	    "%sRequired test coverage of %g%% %sreached. "
+	    "Total coverage: %s%%\n",
 	    failed ? "FAIL " : "", opts->fail_under, failed ? "not " : "",
 	    shown);
 	return failed;

@@ -19,7 +19,9 @@ write_all_formats(const struct coverage *cov)
 {
 	static const char *const kinds[] = {"term", "markdown", "lcov", "xml",
 	    "json"};
-	struct report_opts opts = {.show_missing = true, .cwd = "/", .now = 0,
+	struct report_opts opts = {.show_missing = true,
+	    .cwd = "/",
+	    .now = 0,
 	    .version = "fuzz"};
 	FILE *out = fopen("/dev/null", "w");
 
@@ -52,7 +54,8 @@ count_files(const char *p, size_t len)
 	size_t n = 0;
 
 	for (size_t i = 0; i + 5 <= len; i++)
-		if ((i == 0 || p[i - 1] == '\n') && memcmp(p + i, "file ", 5) == 0)
+		if ((i == 0 || p[i - 1] == '\n') &&
+		    memcmp(p + i, "file ", 5) == 0)
 			n++;
 	return n;
 }

@@ -442,7 +442,8 @@ decode(struct reader *rd, struct span s, const char *what, char **outp)
 			i += 2;
 		} else if (needs_encoding(c)) {
 			free(out);
-			return bad(rd, "bad %s '%s'", what, show(rd, s));
+			bad(rd, "bad %s '%s'", what, show(rd, s));
+			return -1; /* said so; the analyzer cannot see bad() */
 		} else
 			out[n++] = (char)c;
 	}

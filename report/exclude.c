@@ -29,8 +29,8 @@ excluder_new(const char *const *regexes, size_t n)
 	ex->re = xcalloc(n + 1, sizeof(*ex->re));
 	for (size_t i = 0; i < n; i++) {
 		char msg[256];
-		int rc = regcomp(&ex->re[i], regexes[i],
-		    REG_EXTENDED | REG_NOSUB);
+		int rc =
+		    regcomp(&ex->re[i], regexes[i], REG_EXTENDED | REG_NOSUB);
 
 		if (rc != 0) {
 			regerror(rc, &ex->re[i], msg, sizeof(msg));
@@ -57,9 +57,9 @@ excluder_free(struct excluder *ex)
 
 /* The two families of markers, each with its own open region. */
 struct family {
-	const char *prefix;	/* "LCOV_EXCL_" */
+	const char *prefix; /* "LCOV_EXCL_" */
 	size_t plen;
-	uint32_t open_at;	/* the START line of the open region, or 0 */
+	uint32_t open_at; /* the START line of the open region, or 0 */
 };
 
 enum marker { M_NONE, M_LINE, M_START, M_STOP };
@@ -97,7 +97,7 @@ family_excludes(struct family *fam, const char *path, uint32_t ln,
 	case M_START:
 		if (inside)
 			warning("'%s' line %u: %sSTART inside the region "
-				"opened at line %u",
+			        "opened at line %u",
 			    path, ln, fam->prefix, fam->open_at);
 		else
 			fam->open_at = ln;
@@ -155,7 +155,7 @@ excluded_lines(const struct excluder *ex, const char *path,
 	for (size_t k = 0; k < sizeof(fams) / sizeof(*fams); k++)
 		if (fams[k].open_at != 0)
 			warning("'%s' line %u: %sSTART without a matching "
-				"%sSTOP; excluded to the end of the file",
+			        "%sSTOP; excluded to the end of the file",
 			    path, fams[k].open_at, fams[k].prefix,
 			    fams[k].prefix);
 	return excl;
@@ -177,8 +177,8 @@ apply(struct cov_file *f, const bool *excl, size_t nsrc)
 		if (is_excluded(excl, nsrc, f->lines[i].line))
 			nx++;
 	if (nx > f->nexcluded)
-		f->excluded = xreallocarray(f->excluded, nx,
-		    sizeof(*f->excluded));
+		f->excluded =
+		    xreallocarray(f->excluded, nx, sizeof(*f->excluded));
 	for (size_t i = 0; i < f->nlines; i++) {
 		if (is_excluded(excl, nsrc, f->lines[i].line))
 			f->excluded[f->nexcluded++] = f->lines[i].line;

@@ -10,7 +10,7 @@
 struct source {
 	char *text;
 	size_t nlines;
-	char **lines;		/* lines[0] is line 1 */
+	char **lines; /* lines[0] is line 1 */
 };
 
 /* Read the regular file at path into *src; -1 with errno set (nothing

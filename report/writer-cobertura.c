@@ -14,9 +14,9 @@
 
 struct entry {
 	const struct cov_file *file;
-	int source;		/* 0: the current directory, 1: the root */
-	const char *rel;	/* the filename relative to its source */
-	char *package;		/* the directory, dots for slashes, or "." */
+	int source; /* 0: the current directory, 1: the root */
+	const char *rel; /* the filename relative to its source */
+	char *package; /* the directory, dots for slashes, or "." */
 	size_t stmts, hit;
 };
 

@@ -143,7 +143,7 @@ static const char script_js[] =
 
 struct page {
 	const struct report_row *row;
-	char *file;		/* the page's file name in the directory */
+	char *file; /* the page's file name in the directory */
 };
 
 struct site {
@@ -166,7 +166,7 @@ page_name(const char *name, const char *path)
 		char c = *p;
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			(c >= '0' && c <= '9') || c == '-'))
+		        (c >= '0' && c <= '9') || c == '-'))
 			c = '_';
 		buf_addch(&b, c);
 	}
@@ -222,8 +222,7 @@ put_cover_cell(FILE *out, const struct report_row *r, int precision)
 }
 
 static void
-put_index_row(FILE *out, const struct page *pg, const char *tag,
-    int precision)
+put_index_row(FILE *out, const struct page *pg, const char *tag, int precision)
 {
 	const struct report_row *r = pg->row;
 	size_t nexcl = r->file != NULL ? r->file->nexcluded : 0;
@@ -276,7 +275,8 @@ write_index(FILE *out, const struct site *site, const struct report_rows *rr,
 	put_index_row(out, &total, "td", site->opts->precision);
 	fputs("</tfoot>\n</table>\n", out);
 	if (rr->skipped > 0)
-		fprintf(out, "<p>%zu file%s skipped due to complete coverage.</p>\n",
+		fprintf(out,
+		    "<p>%zu file%s skipped due to complete coverage.</p>\n",
 		    rr->skipped, rr->skipped == 1 ? "" : "s");
 	fputs("</main>\n", out);
 	put_foot(out, site);
@@ -311,8 +311,9 @@ put_line(FILE *out, size_t ln, enum lstate st, bool first_miss,
 {
 	static const char *const cls[] = {"", " run", " mis", " exc"};
 
-	fprintf(out, "<div class=\"l%s%s\" id=\"L%zu\"><a class=\"n\" "
-		     "href=\"#L%zu\">%zu</a><span class=\"t\">",
+	fprintf(out,
+	    "<div class=\"l%s%s\" id=\"L%zu\"><a class=\"n\" "
+	    "href=\"#L%zu\">%zu</a><span class=\"t\">",
 	    cls[st], first_miss ? " first" : "", ln, ln, ln);
 	if (text != NULL)
 		emit_xml(out, text);
@@ -356,8 +357,9 @@ put_funcs(FILE *out, const struct cov_file *f)
 	for (size_t i = 0; i < f->nfuncs; i++) {
 		fputs("<tr><td>", out);
 		emit_xml(out, f->funcs[i].name);
-		fprintf(out, "</td><td><a href=\"#L%u\">%u</a></td><td>%s</td>"
-			     "</tr>\n",
+		fprintf(out,
+		    "</td><td><a href=\"#L%u\">%u</a></td><td>%s</td>"
+		    "</tr>\n",
 		    f->funcs[i].line, f->funcs[i].line,
 		    f->funcs[i].hit ? "yes" : "no");
 	}
@@ -369,17 +371,18 @@ put_source_note(FILE *out, const struct cov_file *f, int err,
     const struct source *src)
 {
 	if (err != 0) {
-		fputs("<p class=\"note\" id=\"unreadable\">The source file <code>",
+		fputs(
+		    "<p class=\"note\" id=\"unreadable\">The source file <code>",
 		    out);
 		emit_xml(out, f->path);
 		fputs("</code> could not be read (", out);
 		emit_xml(out, strerror(err));
-		fputs("), so only its statement lines are listed, without their "
-		      "text. Run the report where the sources are, or map their "
-		      "path with <code>--path-map</code>.</p>\n",
+		fputs(
+		    "), so only its statement lines are listed, without their "
+		    "text. Run the report where the sources are, or map their "
+		    "path with <code>--path-map</code>.</p>\n",
 		    out);
-	} else if (f->nlines > 0 &&
-	    f->lines[f->nlines - 1].line > src->nlines)
+	} else if (f->nlines > 0 && f->lines[f->nlines - 1].line > src->nlines)
 		fprintf(out,
 		    "<p class=\"note\">The source file has %zu lines, but the "
 		    "coverage data names line %u: the file has changed since "
@@ -522,8 +525,8 @@ write_site(const struct site *site, const struct coverage *cov,
 		struct page_arg pa = {site, &pages[i]};
 
 		pages[i].row = &rr->rows[i];
-		pages[i].file = page_name(rr->rows[i].name,
-		    rr->rows[i].file->path);
+		pages[i].file =
+		    page_name(rr->rows[i].name, rr->rows[i].file->path);
 		r = write_site_file(site, pages[i].file, fill_page, &pa);
 	}
 	if (r == 0)

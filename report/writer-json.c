@@ -20,7 +20,8 @@ put_double(FILE *out, double d)
 {
 	char buf[64];
 
-	bool sci = d != 0 && (d >= 1e16 || d <= -1e16 || (d < 1e-4 && d > -1e-4));
+	bool sci =
+	    d != 0 && (d >= 1e16 || d <= -1e16 || (d < 1e-4 && d > -1e-4));
 
 	for (int p = 1; p <= 17; p++) {
 		snprintf(buf, sizeof(buf), "%.*g", p, d);
@@ -83,8 +84,8 @@ put_summary(FILE *out, const struct report_row *r, size_t excluded,
 	    "{\"covered_lines\":%zu,\"num_statements\":%zu,"
 	    "\"percent_covered\":",
 	    hit, r->stmts);
-	put_double(out, r->stmts ? 100.0 * (double)hit / (double)r->stmts :
-				   100.0);
+	put_double(out,
+	    r->stmts ? 100.0 * (double)hit / (double)r->stmts : 100.0);
 	fprintf(out,
 	    ",\"percent_covered_display\":\"%s\",\"missing_lines\":%zu,"
 	    "\"excluded_lines\":%zu,\"num_functions\":%zu,"
@@ -126,7 +127,8 @@ put_runs(FILE *out, const struct coverage *cov)
 		emit_json_string(out, run->cwd);
 		fputs(",\"command\":", out);
 		emit_json_string(out, run->command);
-		fprintf(out, ",\"start\":%lld,\"duration\":", (long long)run->start);
+		fprintf(out,
+		    ",\"start\":%lld,\"duration\":", (long long)run->start);
 		put_double(out, run->duration);
 		fprintf(out, ",\"status\":%d}", run->status);
 	}
@@ -134,8 +136,7 @@ put_runs(FILE *out, const struct coverage *cov)
 }
 
 static void
-put_meta(FILE *out, const struct coverage *cov,
-    const struct report_opts *opts)
+put_meta(FILE *out, const struct coverage *cov, const struct report_opts *opts)
 {
 	time_t now = (time_t)opts->now;
 	struct tm tm;
@@ -143,8 +144,10 @@ put_meta(FILE *out, const struct coverage *cov,
 
 	if (localtime_r(&now, &tm) != NULL)
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(out, "{\"meta\":{\"format\":%d,\"generator\":\"covtrace\","
-		     "\"version\":", JSON_FORMAT);
+	fprintf(out,
+	    "{\"meta\":{\"format\":%d,\"generator\":\"covtrace\","
+	    "\"version\":",
+	    JSON_FORMAT);
 	emit_json_string(out, opts->version != NULL ? opts->version : "");
 	fprintf(out,
 	    ",\"timestamp\":\"%s\",\"branch_coverage\":false,"

@@ -31,6 +31,16 @@ func_name_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+static int
+func_line_cmp(const void *a, const void *b)
+{
+	const struct cov_func *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 /*
  * lcov keys functions by name within a file: two builds that put one
  * function at different lines would give two FN records with one name,
@@ -55,6 +65,8 @@ unique_funcs(const struct cov_file *f, struct cov_func **funcsp)
 		else
 			v[n++] = v[i];
 	}
+	/* Back in line order, as the source reads. */
+	qsort(v, n, sizeof(*v), func_line_cmp);
 	*funcsp = v;
 	return n;
 }

@@ -59,7 +59,7 @@ write_platform_title(FILE *out, const struct coverage *cov)
 
 struct layout {
 	size_t name_width;
-	int cover_width;	/* the number, without its '%' */
+	int cover_width; /* the number, without its '%' */
 	int precision;
 };
 
