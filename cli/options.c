@@ -28,6 +28,9 @@ enum {
 	OPT_PRECISION,
 	OPT_SORT,
 	OPT_FAIL_UNDER,
+	OPT_COV_INCLUDE,
+	OPT_COV_EXCLUDE,
+	OPT_PID,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +48,9 @@ static const struct option long_options[] = {
 	{ "precision", required_argument, NULL, OPT_PRECISION },
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "cov-fail-under", required_argument, NULL, OPT_FAIL_UNDER },
+	{ "cov-include", required_argument, NULL, OPT_COV_INCLUDE },
+	{ "cov-exclude", required_argument, NULL, OPT_COV_EXCLUDE },
+	{ "pid", required_argument, NULL, OPT_PID },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -64,6 +70,9 @@ option_modes(int c)
 {
 	switch (c) {
 	case OPT_COV:
+	case OPT_COV_INCLUDE:
+	case OPT_COV_EXCLUDE:
+	case OPT_PID:
 	case OPT_NO_CACHE:
 	case OPT_CPU:
 	case OPT_PARALLEL_MODE:
@@ -117,6 +126,11 @@ usage(void)
 	       "Tracing:\n"
 	       "  --cov=PATH          measure the sources under PATH (repeatable;\n"
 	       "                      default: the current directory)\n"
+	       "  --cov-include=GLOB  measure only source files matching GLOB\n"
+	       "                      (repeatable; '**' crosses directories)\n"
+	       "  --cov-exclude=GLOB  do not measure source files matching GLOB\n"
+	       "  --pid=PID           attach to a running process instead of\n"
+	       "                      running a command; detach at its exit or ^C\n"
 	       "  --no-cache          neither read nor write the line-table cache\n"
 	       "  --cpu=PLACEMENT     any (default) or same: pin covtrace and the\n"
 	       "                      program to one CPU\n"
@@ -291,6 +305,20 @@ parse_fail_under(struct options *opts, const char *arg)
 }
 
 static void
+parse_pid(struct options *opts, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v <= 0 ||
+	    v > 0x7fffffff)
+		usage_error("--pid needs a process id, not '%s'", arg);
+	opts->pid = (pid_t)v;
+}
+
+static void
 add_string(const char ***vp, size_t *np, const char *s)
 {
 	*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
@@ -362,6 +390,20 @@ parse_option(int c, struct options *opts)
 	case OPT_PATH_MAP:
 		parse_path_map(opts, optarg);
 		break;
+	case OPT_COV_INCLUDE:
+	case OPT_COV_EXCLUDE:
+		if (optarg[0] == '\0')
+			usage_error("--%s needs a glob", option_name(c));
+		if (c == OPT_COV_INCLUDE)
+			add_string(&opts->cov_include, &opts->ncov_include,
+			    optarg);
+		else
+			add_string(&opts->cov_exclude, &opts->ncov_exclude,
+			    optarg);
+		break;
+	case OPT_PID:
+		parse_pid(opts, optarg);
+		break;
 	case OPT_EXCLUDE_LINE:
 		check_regex(optarg);
 		add_string(&opts->exclude_lines, &opts->nexclude_lines, optarg);
@@ -422,6 +464,11 @@ check_operands(int argc, char **argv, struct options *opts)
 {
 	switch (opts->mode) {
 	case MODE_RUN:
+		if (opts->pid != 0 && optind < argc)
+			usage_error("--pid takes no command, got '%s'",
+			    argv[optind]);
+		if (opts->pid != 0)
+			break;
 		if (optind >= argc)
 			usage_error("no command given (covtrace [OPTIONS] -- COMMAND)");
 		opts->command = argv + optind;
@@ -474,5 +521,7 @@ options_release(struct options *opts)
 	free(opts->reports);
 	free(opts->exclude_lines);
 	free(opts->cov);
+	free(opts->cov_include);
+	free(opts->cov_exclude);
 	memset(opts, 0, sizeof(*opts));
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "report/report.h"
 #include "tracer/tracer.h"
@@ -26,6 +27,11 @@ struct options {
 	enum cli_mode mode;
 	const char **cov;
 	size_t ncov;
+	const char **cov_include;	/* --cov-include globs */
+	size_t ncov_include;
+	const char **cov_exclude;	/* --cov-exclude globs */
+	size_t ncov_exclude;
+	pid_t pid;			/* --pid: attach instead of running */
 	struct report_request *reports;
 	size_t nreports;
 	bool reports_given;	/* any --cov-report, even an empty one */

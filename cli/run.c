@@ -226,11 +226,16 @@ run_command(const struct options *opts)
 	struct measure_opts mopts = {
 		.cov = opts->cov,
 		.ncov = opts->ncov,
+		.include = opts->cov_include,
+		.ninclude = opts->ncov_include,
+		.exclude = opts->cov_exclude,
+		.nexclude = opts->ncov_exclude,
 		.no_cache = opts->no_cache,
 		.cpu = opts->cpu,
 	};
 	struct coverage *cov = coverage_new();
 	struct sink_state ss = { .cov = cov, .opts = opts };
+	char pidarg[32], *attach_argv[] = { pidarg, NULL };
 	struct line_sink sink = {
 		.line = sink_line,
 		.function = sink_function,
@@ -242,23 +247,32 @@ run_command(const struct options *opts)
 	int wstatus = 0, status = 0;
 
 	clock_gettime(CLOCK_REALTIME, &t0);
-	if ((path = resolve_command(opts->command[0], &status)) == NULL) {
+	if (opts->pid != 0) {
+		snprintf(pidarg, sizeof(pidarg), "--pid=%d", (int)opts->pid);
+		if (measure_attach(&mopts, opts->pid, &sink, &wstatus,
+			&stats) == -1) {
+			coverage_free(cov);
+			return 1;
+		}
+	} else if ((path = resolve_command(opts->command[0], &status)) ==
+	    NULL) {
 		coverage_free(cov);
 		return status;
-	}
-	if (measure_command(&mopts, path, opts->command, &sink, &wstatus,
-		&stats) == -1) {
+	} else if (measure_command(&mopts, path, opts->command, &sink,
+		       &wstatus, &stats) == -1) {
 		free(path);
 		coverage_free(cov);
 		return WEXITSTATUS(wstatus);
+	} else {
+		free(path);
 	}
-	free(path);
 	status = exit_status_of(wstatus);
 	verbose("%llu processes, %llu execs, %llu breakpoints armed, %llu stops",
 	    (unsigned long long)stats.processes,
 	    (unsigned long long)stats.execs, (unsigned long long)stats.armed,
 	    (unsigned long long)stats.stops);
-	add_run(cov, opts->command, &t0, status);
+	add_run(cov, opts->pid != 0 ? attach_argv : opts->command, &t0,
+	    status);
 	coverage_finish(cov);
 	status = save(opts, cov, status);
 	status = render_reports(opts, cov, status);

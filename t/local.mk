@@ -32,6 +32,7 @@ T_SHELL_TESTS = \
 	%reldir%/t2003-tracer-threads.sh \
 	%reldir%/t2004-tracer-signals.sh \
 	%reldir%/t2005-tracer-many-functions.sh \
+	%reldir%/t2006-tracer-attach.sh \
 	%reldir%/t4000-report-formats.sh \
 	%reldir%/t4001-report-options.sh \
 	%reldir%/t4002-report-exclusions.sh \
@@ -50,6 +51,7 @@ T_FIXTURES = \
 	%reldir%/fixtures/solib-main.c \
 	%reldir%/fixtures/solib-plugin.c \
 	%reldir%/fixtures/abort.c \
+	%reldir%/fixtures/attach.c \
 	%reldir%/fixtures/basic.c \
 	%reldir%/fixtures/child.c \
 	%reldir%/fixtures/covsel-lib.c \
