@@ -55,4 +55,21 @@ test_expect_success PTRACE 'a library outside --cov gets no breakpoint' '
 	test_grep "solib-main.c" files
 '
 
+test_expect_success PTRACE '--cov-exclude leaves out the files it matches' '
+	"$COVTRACE" --cov-exclude="solib-lib.c" --cov-exclude="*-plugin.c" \
+	    --data-file=excl.data --cov-report= -- ./main-O0 ./plugin-O0.so \
+	    >out 2>err &&
+	grep "^file " excl.data >files &&
+	test_line_count -eq 1 files &&
+	test_grep "solib-main.c" files
+'
+
+test_expect_success PTRACE '--cov-include keeps only the files it matches' '
+	"$COVTRACE" --cov-include="$PWD/solib-p*.c" --data-file=incl.data \
+	    --cov-report= -- ./main-O0 ./plugin-O0.so >out 2>err &&
+	grep "^file " incl.data >files &&
+	test_line_count -eq 1 files &&
+	test_grep "solib-plugin.c" files
+'
+
 test_done
