@@ -1,7 +1,7 @@
 /*
  * Cache entry layout (native byte order, for this machine only):
  *
- *	char     magic[8]	"CTLTAB6\n"
+ *	char     magic[8]	"CTLTAB7\n"
  *	uint64_t size		the whole entry, in bytes
  *	uint64_t flags		1: pie, 2: has_debug
  *	uint64_t entry		e_entry
@@ -36,7 +36,7 @@
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
 
-#define CACHE_MAGIC "CTLTAB6\n"
+#define CACHE_MAGIC "CTLTAB7\n"
 
 struct cache_header {
 	char magic[8];

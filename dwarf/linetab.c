@@ -158,6 +158,7 @@ ranges_add(struct ranges *rs, uint64_t lo, uint64_t hi)
 }
 
 struct func_walk {
+	Dwarf_Die *cudie;
 	struct module *mod;
 	struct filemap *fm;
 	struct ranges *rs;
@@ -181,6 +182,13 @@ add_function(struct func_walk *fw, Dwarf_Die *die, Dwarf_Addr entry,
 	if (name == NULL)
 		name = dwarf_diename(die);
 	file = dwarf_decl_file(die);
+	/* elfutils 0.188 cannot name DWARF 5's file 0, which clang uses as
+	 * DW_AT_decl_file: take the file of the row at the entry point. */
+	if (file == NULL) {
+		Dwarf_Line *l = dwarf_getsrc_die(fw->cudie, entry);
+
+		file = l != NULL ? dwarf_linesrc(l, NULL, NULL) : NULL;
+	}
 	if (name == NULL || file == NULL || dwarf_decl_line(die, &line) != 0 ||
 	    line <= 0 || !module_addr_exec(fw->mod, entry))
 		return;
@@ -296,7 +304,8 @@ filter_rows(struct linetab *lt, struct ranges *rs)
 {
 	size_t k = 0;
 
-	ranges_merge(rs);
+	if (rs->n > 0)
+		ranges_merge(rs);
 	for (size_t i = 0; i < lt->nrows; i++) {
 		if (ranges_contain(rs, lt->rows[i].addr))
 			lt->rows[k++] = lt->rows[i];
@@ -334,15 +343,18 @@ decode_lines(struct module *mod, struct linetab *lt)
 			add_cu_lines(mod, lines, nlines, &fm, &rows_alloc);
 		}
 		fw.fm = &fm;
+		fw.cudie = &cudie;
 		dwarf_getfuncs(&cudie, func_cb, &fw, 0);
 	}
 	free(fm.slots);
 	lt->names = buf_detach(&fw.names, &lt->names_len);
-	qsort(lt->funcs, lt->nfuncs, sizeof(*lt->funcs), func_cmp);
+	if (lt->nfuncs > 0)
+		qsort(lt->funcs, lt->nfuncs, sizeof(*lt->funcs), func_cmp);
 	add_symbol_ranges(mod, &rs);
 	filter_rows(lt, &rs);
 	free(rs.v);
-	qsort(lt->rows, lt->nrows, sizeof(*lt->rows), row_cmp);
+	if (lt->nrows > 0)
+		qsort(lt->rows, lt->nrows, sizeof(*lt->rows), row_cmp);
 }
 
 void
