@@ -96,28 +96,29 @@ aspace_put(struct aspace *as)
 	free(as);
 }
 
+/* Whether any line at address index ai is set in the per-line flags. */
 static bool
-addr_armed(const struct as_mod *m, size_t ai)
+addr_any_line(const struct as_mod *m, size_t ai, const uint8_t *flags)
 {
 	const struct bp_image *img = m->img;
 
 	for (uint32_t k = img->addr_line_start[ai];
 	     k < img->addr_line_start[ai + 1]; k++)
-		if (m->armed[img->addr_lines[k]])
+		if (flags[img->addr_lines[k]])
 			return true;
 	return false;
 }
 
 static bool
+addr_armed(const struct as_mod *m, size_t ai)
+{
+	return addr_any_line(m, ai, m->armed);
+}
+
+static bool
 addr_ever_armed(const struct as_mod *m, size_t ai)
 {
-	const struct bp_image *img = m->img;
-
-	for (uint32_t k = img->addr_line_start[ai];
-	     k < img->addr_line_start[ai + 1]; k++)
-		if (m->ever[img->addr_lines[k]])
-			return true;
-	return false;
+	return addr_any_line(m, ai, m->ever);
 }
 
 /* Compose the intended bytes of runtime [lo, hi) into buf: the pristine
