@@ -26,3 +26,31 @@ clean-local: clean-bench-report
 clean-bench-report:
 	rm -rf %reldir%/out-report
 .PHONY: bench-report clean-bench-report
+
+# Distributed runs (issue 5): -n 2 against -n 1, overhead per job, union ==
+# serial; bench/dist-bench.sh.
+EXTRA_DIST += %reldir%/dist-bench.sh
+bench: bench-dist
+bench-dist: covtrace$(EXEEXT)
+	COVTRACE='$(abs_top_builddir)/covtrace$(EXEEXT)' CC='$(CC)' \
+	BENCH_DIR='$(abs_top_builddir)/%reldir%/out-dist' \
+	    $(SHELL) $(srcdir)/%reldir%/dist-bench.sh
+clean-local: clean-bench-dist
+clean-bench-dist:
+	rm -rf %reldir%/out-dist
+.PHONY: bench-dist clean-bench-dist
+
+# SSH workers (issue 6): setup + unchanged rsync per host, per-job overhead
+# over SSH, against the sshd of t/sshd-lib.sh; bench/ssh-bench.sh.
+EXTRA_DIST += %reldir%/ssh-bench.sh
+bench: bench-ssh
+bench-ssh: covtrace$(EXEEXT) t/unit/ssh-test$(EXEEXT)
+	COVTRACE='$(abs_top_builddir)/covtrace$(EXEEXT)' CC='$(CC)' AWK='$(AWK)' \
+	SSH_TEST='$(abs_top_builddir)/t/unit/ssh-test$(EXEEXT)' \
+	TEST_SRCDIR='$(abs_top_srcdir)/t' \
+	BENCH_DIR='$(abs_top_builddir)/%reldir%/out-ssh' \
+	    $(SHELL) $(srcdir)/%reldir%/ssh-bench.sh
+clean-local: clean-bench-ssh
+clean-bench-ssh:
+	rm -rf %reldir%/out-ssh
+.PHONY: bench-ssh clean-bench-ssh

@@ -3,6 +3,7 @@
 #include "cli/options.h"
 #include "cli/run.h"
 #include "common/log.h"
+#include "dispatch/dispatch.h"
 
 int
 main(int argc, char **argv)
@@ -22,8 +23,11 @@ main(int argc, char **argv)
 	case MODE_ERASE:
 		status = run_erase(&opts);
 		break;
+	case MODE_WORKER:
+		status = worker_main();
+		break;
 	default:
-		status = run_command(&opts);
+		status = opts.jobs_mode ? run_jobs(&opts) : run_command(&opts);
 		break;
 	}
 	options_release(&opts);

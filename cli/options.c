@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/options.h"
 #include "common/log.h"
@@ -31,6 +32,19 @@ enum {
 	OPT_COV_INCLUDE,
 	OPT_COV_EXCLUDE,
 	OPT_PID,
+	OPT_TX,
+	OPT_DIST,
+	OPT_JOBS_FROM,
+	OPT_IGNORE,
+	OPT_MAX_WORKER_RESTART,
+	OPT_TIMEOUT,
+	OPT_COV_CONTEXT,
+	OPT_WORKER,
+	OPT_BY_WORKER,
+	OPT_RSYNCDIR,
+	OPT_RSYNCIGNORE,
+	OPT_SSH_ACCEPT_NEW,
+	OPT_SSH_KEEPALIVE,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +65,21 @@ static const struct option long_options[] = {
 	{ "cov-include", required_argument, NULL, OPT_COV_INCLUDE },
 	{ "cov-exclude", required_argument, NULL, OPT_COV_EXCLUDE },
 	{ "pid", required_argument, NULL, OPT_PID },
+	{ "numprocesses", required_argument, NULL, 'n' },
+	{ "tx", required_argument, NULL, OPT_TX },
+	{ "dist", required_argument, NULL, OPT_DIST },
+	{ "jobs-from", required_argument, NULL, OPT_JOBS_FROM },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "max-worker-restart", required_argument, NULL,
+	    OPT_MAX_WORKER_RESTART },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "cov-context", required_argument, NULL, OPT_COV_CONTEXT },
+	{ "worker", no_argument, NULL, OPT_WORKER },
+	{ "by-worker", no_argument, NULL, OPT_BY_WORKER },
+	{ "rsyncdir", required_argument, NULL, OPT_RSYNCDIR },
+	{ "rsyncignore", required_argument, NULL, OPT_RSYNCIGNORE },
+	{ "ssh-accept-new", no_argument, NULL, OPT_SSH_ACCEPT_NEW },
+	{ "ssh-keepalive", required_argument, NULL, OPT_SSH_KEEPALIVE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -62,7 +91,8 @@ static const struct option long_options[] = {
 #define REPORT (1u << MODE_REPORT)
 #define COMBINE (1u << MODE_COMBINE)
 #define ERASE (1u << MODE_ERASE)
-#define ANY (RUN | REPORT | COMBINE | ERASE)
+#define WORKER (1u << MODE_WORKER)
+#define ANY (RUN | REPORT | COMBINE | ERASE | WORKER)
 
 /* The modes in which each option means something. */
 static unsigned
@@ -73,6 +103,19 @@ option_modes(int c)
 	case OPT_COV_INCLUDE:
 	case OPT_COV_EXCLUDE:
 	case OPT_PID:
+	case 'n':
+	case OPT_TX:
+	case OPT_RSYNCDIR:
+	case OPT_RSYNCIGNORE:
+	case OPT_SSH_ACCEPT_NEW:
+	case OPT_SSH_KEEPALIVE:
+	case OPT_DIST:
+	case OPT_JOBS_FROM:
+	case OPT_IGNORE:
+	case OPT_MAX_WORKER_RESTART:
+	case OPT_TIMEOUT:
+	case OPT_COV_CONTEXT:
+	case OPT_WORKER:
 	case OPT_NO_CACHE:
 	case OPT_CPU:
 	case OPT_PARALLEL_MODE:
@@ -81,6 +124,8 @@ option_modes(int c)
 		return RUN | COMBINE;
 	case OPT_KEEP:
 		return COMBINE;
+	case OPT_BY_WORKER:
+		return REPORT;
 	case OPT_PATH_MAP:
 		return RUN | REPORT | COMBINE;
 	case OPT_COV_REPORT:
@@ -100,6 +145,7 @@ static const char *const mode_names[] = {
 	[MODE_REPORT] = "report",
 	[MODE_COMBINE] = "combine",
 	[MODE_ERASE] = "erase",
+	[MODE_WORKER] = "a worker",
 };
 
 /* The name of a long option, for messages. */
@@ -116,6 +162,7 @@ static void
 usage(void)
 {
 	printf("Usage: covtrace [OPTIONS] -- COMMAND [ARG]...\n"
+	       "       covtrace [OPTIONS] PATH...\n"
 	       "       covtrace report [OPTIONS]\n"
 	       "       covtrace combine [OPTIONS] [FILE|DIR]...\n"
 	       "       covtrace erase [--data-file=FILE]\n"
@@ -135,6 +182,27 @@ usage(void)
 	       "  --cpu=PLACEMENT     any (default) or same: pin covtrace and the\n"
 	       "                      program to one CPU\n"
 	       "  --parallel-mode     save to FILE.HOST.PID.RANDOM, for combine\n"
+	       "\n"
+	       "Jobs and workers (PATH...: every executable file under PATH is a job):\n"
+	       "  --jobs-from=FILE    one job (a command line) per line of FILE\n"
+	       "  --ignore=GLOB       do not collect paths matching GLOB (repeatable)\n"
+	       "  -n, --numprocesses=N  run jobs on N local workers (auto: one\n"
+	       "                      per CPU); replaces any --tx\n"
+	       "  --tx=SPEC           a worker: [N*]popen[//chdir=DIR][//env:K=V]...\n"
+	       "                      or ssh=[USER@]HOST[:PORT]... (repeatable)\n"
+	       "  --rsyncdir=DIR      copy DIR into each worker's chdir first\n"
+	       "                      (repeatable; over SFTP to ssh= workers)\n"
+	       "  --rsyncignore=GLOB  leave files matching GLOB out of --rsyncdir\n"
+	       "  --ssh-accept-new    add the key of an ssh= host that is not in\n"
+	       "                      ~/.ssh/known_hosts yet (a changed key fails)\n"
+	       "  --ssh-keepalive=SEC  seconds between SSH keepalives (default 5);\n"
+	       "                      a host that answers none of 3 is lost\n"
+	       "  --dist=MODE         load (default with workers), each or no\n"
+	       "  --max-worker-restart=N  replace at most N dead workers\n"
+	       "  --timeout=SEC       kill a job that runs longer; it fails\n"
+	       "  --cov-context=test  record which job covered each line\n"
+	       "  --worker            speak the worker protocol on stdin/stdout\n"
+	       "  --by-worker         report: where the workers' coverage differs\n"
 	       "\n"
 	       "Data:\n"
 	       "  --data-file=FILE    the data file (default: $COVTRACE_FILE,\n"
@@ -319,6 +387,162 @@ parse_pid(struct options *opts, const char *arg)
 }
 
 static void
+parse_numprocesses(struct options *opts, const char *arg)
+{
+	char *end;
+	long v;
+
+	if (strcmp(arg, "auto") == 0 || strcmp(arg, "logical") == 0) {
+		v = sysconf(_SC_NPROCESSORS_ONLN);
+		opts->numprocesses = v > 0 ? (int)v : 1;
+		return;
+	}
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > 4096)
+		usage_error("-n needs a number of workers from 0 to 4096 or "
+			    "'auto', got '%s'",
+		    arg);
+	opts->numprocesses = (int)v;
+}
+
+static void
+parse_tx(struct options *opts, const char *arg)
+{
+	char err[512];
+
+	opts->tx = xreallocarray(opts->tx, opts->ntx + 1, sizeof(*opts->tx));
+	if (txspec_parse(arg, &opts->tx[opts->ntx], err, sizeof(err)) == -1)
+		usage_error("%s", err);
+	opts->ntx++;
+}
+
+static void
+parse_dist(struct options *opts, const char *arg)
+{
+	if (strcmp(arg, "load") == 0)
+		opts->dist = DIST_LOAD;
+	else if (strcmp(arg, "each") == 0)
+		opts->dist = DIST_EACH;
+	else if (strcmp(arg, "no") == 0)
+		opts->dist = DIST_NO;
+	else
+		usage_error("unknown --dist mode '%s' (expected load, each or "
+			    "no)",
+		    arg);
+	opts->dist_set = true;
+}
+
+static void
+parse_max_restart(struct options *opts, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > 100000)
+		usage_error("--max-worker-restart needs a number, got '%s'",
+		    arg);
+	opts->max_worker_restart = (int)v;
+}
+
+static void
+parse_timeout(struct options *opts, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !(v > 0) ||
+	    v > 1e9)
+		usage_error("--timeout needs a number of seconds above 0, got "
+			    "'%s'",
+		    arg);
+	opts->timeout = v;
+}
+
+static void add_string(const char ***vp, size_t *np, const char *s);
+
+/* --rsyncdir, --rsyncignore and the SSH options. */
+static bool
+parse_ssh_option(int c, struct options *opts)
+{
+	char *end;
+	long v;
+
+	switch (c) {
+	case OPT_RSYNCDIR:
+		if (optarg[0] == '\0')
+			usage_error("--rsyncdir needs a directory");
+		add_string(&opts->rsync_dirs, &opts->nrsync_dirs, optarg);
+		return true;
+	case OPT_RSYNCIGNORE:
+		add_string(&opts->rsync_ignores, &opts->nrsync_ignores, optarg);
+		return true;
+	case OPT_SSH_ACCEPT_NEW:
+		opts->ssh_accept_new = true;
+		return true;
+	case OPT_SSH_KEEPALIVE:
+		errno = 0;
+		v = strtol(optarg, &end, 10);
+		if (errno != 0 || end == optarg || *end != '\0' || v < 2 ||
+		    v > 3600)
+			usage_error("--ssh-keepalive needs a number of seconds "
+				    "from 2 to 3600, got '%s'",
+			    optarg);
+		opts->ssh_keepalive = (int)v;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The distributed-run options. */
+static bool
+parse_dist_option(int c, struct options *opts)
+{
+	switch (c) {
+	case 'n':
+		parse_numprocesses(opts, optarg);
+		return true;
+	case OPT_TX:
+		parse_tx(opts, optarg);
+		return true;
+	case OPT_DIST:
+		parse_dist(opts, optarg);
+		return true;
+	case OPT_JOBS_FROM:
+		add_string(&opts->jobs_from, &opts->njobs_from, optarg);
+		return true;
+	case OPT_IGNORE:
+		add_string(&opts->ignore, &opts->nignore, optarg);
+		return true;
+	case OPT_MAX_WORKER_RESTART:
+		parse_max_restart(opts, optarg);
+		return true;
+	case OPT_TIMEOUT:
+		parse_timeout(opts, optarg);
+		return true;
+	case OPT_COV_CONTEXT:
+		if (strcmp(optarg, "test") != 0)
+			usage_error("unknown --cov-context '%s' (expected test)",
+			    optarg);
+		opts->cov_context = true;
+		return true;
+	case OPT_WORKER:
+		opts->mode = MODE_WORKER;
+		return true;
+	case OPT_BY_WORKER:
+		opts->by_worker = true;
+		return true;
+	default:
+		return parse_ssh_option(c, opts);
+	}
+}
+
+static void
 add_string(const char ***vp, size_t *np, const char *s)
 {
 	*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
@@ -362,7 +586,7 @@ parse_option(int c, struct options *opts)
 	if ((option_modes(c) & (1u << opts->mode)) == 0)
 		usage_error("option '--%s' does not apply to %s", option_name(c),
 		    mode_names[opts->mode]);
-	if (parse_flag(c, opts))
+	if (parse_flag(c, opts) || parse_dist_option(c, opts))
 		return;
 	switch (c) {
 	case OPT_COV:
@@ -459,6 +683,41 @@ parse_mode(const char *word)
 	return MODE_RUN;
 }
 
+/* The operands of a run: the command after --, or PATH... for jobs; and
+ * whether this is a run of jobs (covtrace(1), "Jobs and workers"). */
+static void
+run_operands(int argc, char **argv, struct options *opts)
+{
+	bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	bool workers;
+
+	if (opts->numprocesses >= 0) {
+		/* -n replaces any --tx, as in pytest-xdist. */
+		for (size_t i = 0; i < opts->ntx; i++)
+			txspec_release(&opts->tx[i]);
+		opts->ntx = 0;
+	}
+	workers = opts->numprocesses > 0 || opts->ntx > 0;
+	if (optind < argc && dashdash)
+		opts->command = argv + optind;
+	else if (optind < argc) {
+		opts->paths = argv + optind;
+		opts->npaths = (size_t)(argc - optind);
+	}
+	if (opts->command == NULL && opts->paths == NULL &&
+	    opts->njobs_from == 0)
+		usage_error("no command given (covtrace [OPTIONS] -- COMMAND, "
+			    "or PATH... for jobs)");
+	if (opts->dist_set && opts->dist != DIST_NO && !workers)
+		usage_error("--dist %s needs workers (-n N or --tx SPEC)",
+		    opts->dist == DIST_EACH ? "each" : "load");
+	if (!opts->dist_set)
+		opts->dist = workers ? DIST_LOAD : DIST_NO;
+	opts->jobs_mode = opts->paths != NULL || opts->njobs_from > 0 ||
+	    workers || opts->dist_set || opts->timeout > 0 ||
+	    opts->cov_context || opts->max_worker_restart >= 0;
+}
+
 static void
 check_operands(int argc, char **argv, struct options *opts)
 {
@@ -469,9 +728,12 @@ check_operands(int argc, char **argv, struct options *opts)
 			    argv[optind]);
 		if (opts->pid != 0)
 			break;
-		if (optind >= argc)
-			usage_error("no command given (covtrace [OPTIONS] -- COMMAND)");
-		opts->command = argv + optind;
+		run_operands(argc, argv, opts);
+		break;
+	case MODE_WORKER:
+		if (optind < argc)
+			usage_error("--worker takes no arguments, got '%s'",
+			    argv[optind]);
 		break;
 	case MODE_COMBINE:
 		opts->inputs = argv + optind;
@@ -493,6 +755,8 @@ options_parse(int argc, char **argv, struct options *opts)
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->numprocesses = -1;
+	opts->max_worker_restart = -1;
 	opts->data_file = env != NULL && env[0] != '\0' ? env : ".covtrace";
 	opts->mode = parse_mode(argc > 1 ? argv[1] : NULL);
 	if (opts->mode != MODE_RUN) {
@@ -500,7 +764,7 @@ options_parse(int argc, char **argv, struct options *opts)
 		argc--;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vqhV", long_options, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+:vqhVn:", long_options, NULL)) !=
 	    -1) {
 		if (c == '?' || c == ':')
 			bad_option(c, argv);
@@ -523,5 +787,12 @@ options_release(struct options *opts)
 	free(opts->cov);
 	free(opts->cov_include);
 	free(opts->cov_exclude);
+	for (size_t i = 0; i < opts->ntx; i++)
+		txspec_release(&opts->tx[i]);
+	free(opts->tx);
+	free(opts->jobs_from);
+	free(opts->ignore);
+	free(opts->rsync_dirs);
+	free(opts->rsync_ignores);
 	memset(opts, 0, sizeof(*opts));
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "dispatch/dispatch.h"
 #include "report/report.h"
 #include "tracer/tracer.h"
 
@@ -14,6 +15,7 @@ enum cli_mode {
 	MODE_REPORT,	/* covtrace report */
 	MODE_COMBINE,	/* covtrace combine [PATH]... */
 	MODE_ERASE,	/* covtrace erase */
+	MODE_WORKER,	/* covtrace --worker */
 };
 
 /* One --cov-report=KIND[:DEST]. */
@@ -56,6 +58,32 @@ struct options {
 	double fail_under;
 	char **inputs;		/* combine's paths */
 	size_t ninputs;
+
+	/* Distributed runs: jobs and workers (doc/PROTOCOL.worker). */
+	bool jobs_mode;		/* run jobs, not one command directly */
+	char **paths;		/* PATH... (no --): programs and directories */
+	size_t npaths;
+	const char **jobs_from;	/* --jobs-from files */
+	size_t njobs_from;
+	const char **ignore;	/* --ignore globs */
+	size_t nignore;
+	int numprocesses;	/* -n; -1 when not given */
+	struct txspec *tx;	/* --tx specs; -n replaces them */
+	size_t ntx;
+	enum dist_mode dist;
+	bool dist_set;
+	int max_worker_restart;	/* -1: the default, 4 per worker */
+	double timeout;		/* --timeout seconds; 0: none */
+	bool cov_context;	/* --cov-context=test */
+	bool by_worker;		/* report --by-worker */
+
+	/* SSH workers and --rsyncdir. */
+	const char **rsync_dirs;	/* --rsyncdir */
+	size_t nrsync_dirs;
+	const char **rsync_ignores;	/* --rsyncignore */
+	size_t nrsync_ignores;
+	bool ssh_accept_new;	/* --ssh-accept-new */
+	int ssh_keepalive;	/* --ssh-keepalive; 0: the default */
 };
 
 /* Parse argv into opts; usage errors exit 2 with a one-line message. */

@@ -134,6 +134,17 @@ fail_under(const struct options *opts, const struct coverage *cov)
 }
 
 int
+render_by_worker(const struct options *opts, const struct coverage *cov)
+{
+	struct report_opts ro;
+	char cwd[PATH_MAX];
+
+	fill_report_opts(opts, &ro, cwd, sizeof(cwd));
+	fflush(stdout);
+	return report_by_worker(cov, &ro, stderr);
+}
+
+int
 render_reports(const struct options *opts, struct coverage *cov, int status)
 {
 	struct report_opts ro;

@@ -17,49 +17,6 @@
 #include "dispatch/dispatch.h"
 #include "report/report.h"
 
-/* Find the program file as execvp would; NULL (logged) with *statusp set
- * to 127 or 126 when there is none to run. */
-static char *
-resolve_command(const char *name, int *statusp)
-{
-	const char *path = getenv("PATH"), *p;
-	struct stat st;
-
-	if (strchr(name, '/') != NULL) {
-		if (stat(name, &st) == -1) {
-			*statusp = errno == ENOENT ? 127 : 126;
-			error_errno("cannot run '%s'", name);
-			return NULL;
-		}
-		if (S_ISDIR(st.st_mode) || access(name, X_OK) == -1) {
-			*statusp = 126;
-			error("cannot execute '%s': %s", name,
-			    S_ISDIR(st.st_mode) ? "Is a directory" :
-						  strerror(errno));
-			return NULL;
-		}
-		return xstrdup(name);
-	}
-	if (path == NULL || path[0] == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p++) {
-		const char *e = strchrnul(p, ':');
-		char *cand = e == p ? xasprintf("./%s", name) :
-				      xasprintf("%.*s/%s", (int)(e - p), p, name);
-
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(cand, X_OK) == 0)
-			return cand;
-		free(cand);
-		if (*e == '\0')
-			break;
-		p = e;
-	}
-	*statusp = 127;
-	error("command not found: '%s'", name);
-	return NULL;
-}
-
 struct sink_state {
 	struct coverage *cov;
 	const struct options *opts;
@@ -120,25 +77,6 @@ sink_function(void *ctx, const char *build_id, const char *image,
 }
 
 static void
-quote_arg(struct buf *b, const char *arg)
-{
-	if (arg[0] != '\0' && strspn(arg, "abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-				    "_-./=:,+@%") == strlen(arg)) {
-		buf_addstr(b, arg);
-		return;
-	}
-	buf_addch(b, '\'');
-	for (; *arg != '\0'; arg++) {
-		if (*arg == '\'')
-			buf_addstr(b, "'\\''");
-		else
-			buf_addch(b, *arg);
-	}
-	buf_addch(b, '\'');
-}
-
-static void
 add_run(struct coverage *cov, char **argv, const struct timespec *t0,
     int status)
 {
@@ -156,7 +94,7 @@ add_run(struct coverage *cov, char **argv, const struct timespec *t0,
 	for (size_t i = 0; argv[i] != NULL; i++) {
 		if (i > 0)
 			buf_addch(&cmd, ' ');
-		quote_arg(&cmd, argv[i]);
+		words_quote(&cmd, argv[i]);
 	}
 	run.host = host;
 	run.platform = report_platform();
@@ -199,9 +137,8 @@ append_saved(const struct options *opts, struct coverage *cov)
 	return 0;
 }
 
-/* Save cov; returns the exit status, 1 instead of 0 when it failed. */
-static int
-save(const struct options *opts, struct coverage *cov, int status)
+int
+run_save(const struct options *opts, struct coverage *cov, int status)
 {
 	char *path = NULL;
 
@@ -254,7 +191,7 @@ run_command(const struct options *opts)
 			coverage_free(cov);
 			return 1;
 		}
-	} else if ((path = resolve_command(opts->command[0], &status)) ==
+	} else if ((path = command_resolve(opts->command[0], &status)) ==
 	    NULL) {
 		coverage_free(cov);
 		return status;
@@ -274,7 +211,7 @@ run_command(const struct options *opts)
 	add_run(cov, opts->pid != 0 ? attach_argv : opts->command, &t0,
 	    status);
 	coverage_finish(cov);
-	status = save(opts, cov, status);
+	status = run_save(opts, cov, status);
 	status = render_reports(opts, cov, status);
 	coverage_free(cov);
 	return status;
@@ -291,6 +228,9 @@ run_report(const struct options *opts)
 	coverage_map_paths(cov, opts->path_maps, opts->npath_maps);
 	coverage_check_modules(cov);
 	status = render_reports(opts, cov, 0);
+	if (opts->by_worker && render_by_worker(opts, cov) == -1 &&
+	    status == 0)
+		status = 1;
 	coverage_free(cov);
 	return status;
 }

@@ -15,12 +15,21 @@ int run_combine(const struct options *opts);
 /* Remove the data file and its parallel files; returns the exit status. */
 int run_erase(const struct options *opts);
 
+/* Run the jobs of PATH..., --jobs-from and -- COMMAND, on workers as -n,
+ * --tx and --dist say; returns covtrace's exit status. */
+int run_jobs(const struct options *opts);
+/* Save cov to the data file as opts say (--cov-append, --parallel-mode);
+ * returns status, or 1 instead of 0 when it could not be saved. */
+int run_save(const struct options *opts, struct coverage *cov, int status);
+
 /* Print and write the reports that opts asks for, after applying the
  * exclusion markers to cov, then check --cov-fail-under.  Returns status,
  * or 1 when a report could not be written, or 2 when the total is under
  * the minimum (these two only when status was 0). */
 int render_reports(const struct options *opts, struct coverage *cov,
     int status);
+/* report --by-worker, on standard error; 0, or -1 (logged). */
+int render_by_worker(const struct options *opts, const struct coverage *cov);
 /* DATA_FILE.HOST.PID.RANDOM for --parallel-mode; the caller frees it. */
 char *parallel_data_file(const char *data_file);
 

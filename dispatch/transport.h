@@ -67,7 +67,7 @@ struct tx_conn {
 };
 
 struct transport {
-	const char *name;	/* "popen", "ssh": as in the spec */
+	const char *name; /* "popen", "ssh": as in the spec */
 	int (*start)(const struct txspec *spec, const char *id,
 	    struct tx_conn **connp);
 	int (*pollfd)(struct tx_conn *conn, bool want_write, short *eventsp);
@@ -79,8 +79,9 @@ struct transport {
 };
 
 extern const struct transport transport_popen;
+extern const struct transport transport_ssh; /* transport-ssh.c */
 
-/* The transport of a spec kind; NULL (logged) when it is not built in. */
+/* The transport of a spec kind. */
 const struct transport *transport_find(enum txspec_kind kind);
 
 #endif

@@ -21,8 +21,8 @@
 #include <stddef.h>
 
 enum txspec_kind {
-	TXSPEC_POPEN,		/* a local process */
-	TXSPEC_SSH,		/* a libssh2 exec channel */
+	TXSPEC_POPEN, /* a local process */
+	TXSPEC_SSH, /* a libssh2 exec channel */
 };
 
 struct txspec_env {
@@ -32,20 +32,20 @@ struct txspec_env {
 
 struct txspec {
 	enum txspec_kind kind;
-	char *text;		/* the spec as given, for messages */
-	unsigned count;		/* COUNT*: how many workers it stands for */
+	char *text; /* the spec as given, for messages */
+	unsigned count; /* COUNT*: how many workers it stands for */
 	/* ssh= only; NULL or 0 when not given. */
 	char *user;
-	char *host;		/* a name or an address, without [ ] */
+	char *host; /* a name or an address, without [ ] */
 	int port;
 	/* The keys; NULL when not given. */
 	char *chdir;
-	char **covtrace;	/* //covtrace= split as a shell would */
-	struct txspec_env *env;	/* in the order given */
+	char **covtrace; /* //covtrace= split as a shell would */
+	struct txspec_env *env; /* in the order given */
 	size_t nenv;
-	char *id;		/* //id=NAME: the worker's id (COUNT must be 1) */
+	char *id; /* //id=NAME: the worker's id (COUNT must be 1) */
 	bool nice_set;
-	int nice;		/* //nice=N, -20 to 19 */
+	int nice; /* //nice=N, -20 to 19 */
 };
 
 /* Parse one --tx argument into spec.  Returns 0, or -1 with a one-line
@@ -61,8 +61,7 @@ void txspec_release(struct txspec *spec);
 char **txspec_worker_argv(const struct txspec *spec, const char *default_cmd);
 /* The same as one shell command line (each word shell-quoted), for an SSH
  * exec channel; the caller frees it. */
-char *txspec_worker_cmdline(const struct txspec *spec,
-    const char *default_cmd);
+char *txspec_worker_cmdline(const struct txspec *spec, const char *default_cmd);
 
 /* Split line into words as a POSIX shell would, without any expansion:
  * blanks separate words; '...' keeps everything; "..." keeps everything

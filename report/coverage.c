@@ -51,6 +51,17 @@ cov_file_release(struct cov_file *f)
 		free(f->funcs[i].name);
 	free(f->funcs);
 	free(f->excluded);
+	free(f->ctx);
+	free(f->wtags);
+}
+
+static void
+cov_worker_release(struct cov_worker *w)
+{
+	free(w->id);
+	free(w->host);
+	free(w->platform);
+	free(w->cwd);
 }
 
 static void
@@ -75,6 +86,12 @@ coverage_free(struct coverage *cov)
 	}
 	for (size_t i = 0; i < cov->nfiles; i++)
 		cov_file_release(&cov->files[i]);
+	for (size_t i = 0; i < cov->ncontexts; i++)
+		free(cov->contexts[i]);
+	for (size_t i = 0; i < cov->nworkers; i++)
+		cov_worker_release(&cov->workers[i]);
+	free(cov->contexts);
+	free(cov->workers);
 	free(cov->runs);
 	free(cov->modules);
 	free(cov->files);
@@ -126,6 +143,122 @@ coverage_module(struct coverage *cov, const char *build_id, const char *path)
 	m->build_id = xstrdup(build_id);
 	m->path = xstrdup(path);
 	return (uint32_t)cov->nmodules++;
+}
+
+uint32_t
+coverage_context(struct coverage *cov, const char *name)
+{
+	/* Searched from the end: a job adds its lines one file at a time. */
+	for (size_t i = cov->ncontexts; i-- > 0;)
+		if (strcmp(cov->contexts[i], name) == 0)
+			return (uint32_t)i;
+	if (cov->ncontexts >= UINT32_MAX)
+		BUG("too many contexts");
+	cov->contexts = xreallocarray(cov->contexts, cov->ncontexts + 1,
+	    sizeof(*cov->contexts));
+	cov->contexts[cov->ncontexts] = xstrdup(name);
+	return (uint32_t)cov->ncontexts++;
+}
+
+static int
+worker_place_cmp(const struct cov_worker *x, const struct cov_worker *y)
+{
+	int c;
+
+	if ((c = strcmp(x->host, y->host)) != 0 ||
+	    (c = strcmp(x->platform, y->platform)) != 0)
+		return c;
+	return strcmp(x->cwd, y->cwd);
+}
+
+/* Fold other into keep, one worker id seen twice (combining the data of
+ * two runs): lost if either was, and the smaller host, platform and
+ * directory, so that the result does not depend on the order. */
+static void
+worker_fold(struct cov_worker *keep, const struct cov_worker *other)
+{
+	keep->lost |= other->lost;
+	if (worker_place_cmp(other, keep) >= 0)
+		return;
+	free(keep->host);
+	free(keep->platform);
+	free(keep->cwd);
+	keep->host = xstrdup(other->host);
+	keep->platform = xstrdup(other->platform);
+	keep->cwd = xstrdup(other->cwd);
+}
+
+uint32_t
+coverage_worker(struct coverage *cov, const struct cov_worker *w)
+{
+	struct cov_worker *nw;
+
+	for (size_t i = 0; i < cov->nworkers; i++) {
+		if (strcmp(cov->workers[i].id, w->id) == 0) {
+			struct cov_worker other = {
+			    .host = w->host != NULL ? w->host : (char *)"",
+			    .platform =
+				w->platform != NULL ? w->platform : (char *)"",
+			    .cwd = w->cwd != NULL ? w->cwd : (char *)"",
+			    .lost = w->lost,
+			};
+
+			worker_fold(&cov->workers[i], &other);
+			return (uint32_t)i;
+		}
+	}
+	cov->workers = xreallocarray(cov->workers, cov->nworkers + 1,
+	    sizeof(*cov->workers));
+	nw = &cov->workers[cov->nworkers];
+	nw->id = xstrdup_or_empty(w->id);
+	nw->host = xstrdup_or_empty(w->host);
+	nw->platform = xstrdup_or_empty(w->platform);
+	nw->cwd = xstrdup_or_empty(w->cwd);
+	nw->lost = w->lost;
+	return (uint32_t)cov->nworkers++;
+}
+
+static void
+add_tag(struct cov_tag **vp, size_t *np, size_t *allocp, uint32_t line,
+    uint32_t id)
+{
+	XGROW(*vp, *np + 1, *allocp);
+	(*vp)[*np].line = line;
+	(*vp)[*np].id = id;
+	(*np)++;
+}
+
+void
+cov_file_add_context(struct cov_file *f, uint32_t line, uint32_t ctx)
+{
+	add_tag(&f->ctx, &f->nctx, &f->ctx_alloc, line, ctx);
+}
+
+void
+cov_file_add_worker(struct cov_file *f, uint32_t line, uint32_t worker)
+{
+	add_tag(&f->wtags, &f->nwtags, &f->wtags_alloc, line, worker);
+}
+
+const struct cov_tag *
+cov_tags_of_line(const struct cov_tag *tags, size_t ntags, uint32_t line,
+    size_t *np)
+{
+	size_t lo = 0, hi = ntags, end;
+
+	*np = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tags[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ntags && tags[end].line == line; end++)
+		;
+	*np = end - lo;
+	return end > lo ? &tags[lo] : NULL;
 }
 
 static uint64_t
@@ -394,6 +527,53 @@ finish_funcs(struct cov_file *f)
 	f->nfuncs = n;
 }
 
+static int
+tag_cmp(const void *a, const void *b)
+{
+	const struct cov_tag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool
+tags_finished(const struct cov_tag *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (tag_cmp(&v[i - 1], &v[i]) >= 0)
+			return false;
+	return true;
+}
+
+static void
+finish_tags(struct cov_tag *v, size_t *np)
+{
+	size_t n = 0;
+
+	if (tags_finished(v, *np))
+		return;
+	qsort(v, *np, sizeof(*v), tag_cmp);
+	for (size_t i = 0; i < *np; i++)
+		if (n == 0 || tag_cmp(&v[n - 1], &v[i]) != 0)
+			v[n++] = v[i];
+	*np = n;
+}
+
+static void
+append_tags(struct cov_tag **vp, size_t *np, size_t *allocp,
+    const struct cov_tag *src, size_t nsrc, const uint32_t *map)
+{
+	if (nsrc == 0)
+		return;
+	XGROW(*vp, *np + nsrc, *allocp);
+	for (size_t i = 0; i < nsrc; i++) {
+		(*vp)[*np + i].line = src[i].line;
+		(*vp)[*np + i].id = map != NULL ? map[src[i].id] : src[i].id;
+	}
+	*np += nsrc;
+}
+
 /* Append the lines and functions of src to dst; coverage_finish merges
  * duplicates. */
 static void
@@ -415,6 +595,10 @@ static void
 absorb_file(struct cov_file *dst, struct cov_file *src)
 {
 	append_lines(dst, src);
+	append_tags(&dst->ctx, &dst->nctx, &dst->ctx_alloc, src->ctx,
+	    src->nctx, NULL);
+	append_tags(&dst->wtags, &dst->nwtags, &dst->wtags_alloc, src->wtags,
+	    src->nwtags, NULL);
 	for (size_t i = 0; i < src->nmodules; i++)
 		cov_file_add_module(dst, src->modules[i]);
 	cov_file_release(src);
@@ -510,16 +694,135 @@ finish_module_table(struct coverage *cov)
 	free(newidx);
 }
 
+static int
+context_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+worker_cmp(const void *a, const void *b)
+{
+	const struct cov_worker *x = a, *y = b;
+
+	return strverscmp(x->id, y->id);
+}
+
+static bool
+table_sorted(const void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((const char *)v + (i - 1) * size,
+			(const char *)v + i * size) >= 0)
+			return false;
+	return true;
+}
+
+/*
+ * Sort a table of n entries of size bytes and fold equal ones (fold merges
+ * the second into the first and releases it); *mapp gets, for each old
+ * index, the new one.
+ */
+static size_t
+sort_table(void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *), void (*fold)(void *, void *),
+    uint32_t **mapp)
+{
+	char *base = v, *sorted = xcalloc(n > 0 ? n : 1, size);
+	uint32_t *order = xcalloc(n > 0 ? n : 1, sizeof(*order));
+	uint32_t *map = xcalloc(n > 0 ? n : 1, sizeof(*map));
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	/* Insertion sort on indices: tables are small, and qsort has no
+	 * context pointer in C11. */
+	for (size_t i = 1; i < n; i++) {
+		uint32_t k = order[i];
+		size_t j = i;
+
+		for (; j > 0 && cmp(base + order[j - 1] * size, base + k * size) > 0;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *e = base + order[i] * size;
+
+		if (m > 0 && cmp(sorted + (m - 1) * size, e) == 0)
+			fold(sorted + (m - 1) * size, e);
+		else
+			memcpy(sorted + m++ * size, e, size);
+		map[order[i]] = (uint32_t)(m - 1);
+	}
+	memcpy(base, sorted, m * size);
+	free(sorted);
+	free(order);
+	*mapp = map;
+	return m;
+}
+
+static void
+fold_context(void *keep, void *drop)
+{
+	(void)keep;
+	free(*(char **)drop);
+}
+
+static void
+fold_worker(void *keep, void *drop)
+{
+	worker_fold(keep, drop);
+	cov_worker_release(drop);
+}
+
+static void
+renumber_tags(struct cov_tag *v, size_t n, const uint32_t *map)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i].id = map[v[i].id];
+}
+
+/* Sort the contexts and workers, and renumber the files' tags. */
+static void
+finish_tag_tables(struct coverage *cov)
+{
+	uint32_t *map;
+
+	if (!table_sorted(cov->contexts, cov->ncontexts,
+		sizeof(*cov->contexts), context_cmp)) {
+		cov->ncontexts = sort_table(cov->contexts, cov->ncontexts,
+		    sizeof(*cov->contexts), context_cmp, fold_context, &map);
+		for (size_t i = 0; i < cov->nfiles; i++)
+			renumber_tags(cov->files[i].ctx, cov->files[i].nctx,
+			    map);
+		free(map);
+	}
+	if (!table_sorted(cov->workers, cov->nworkers, sizeof(*cov->workers),
+		worker_cmp)) {
+		cov->nworkers = sort_table(cov->workers, cov->nworkers,
+		    sizeof(*cov->workers), worker_cmp, fold_worker, &map);
+		for (size_t i = 0; i < cov->nfiles; i++)
+			renumber_tags(cov->files[i].wtags,
+			    cov->files[i].nwtags, map);
+		free(map);
+	}
+}
+
 void
 coverage_finish(struct coverage *cov)
 {
 	finish_runs(cov);
 	finish_module_table(cov);
+	finish_tag_tables(cov);
 	finish_files(cov);
 	for (size_t i = 0; i < cov->nfiles; i++) {
 		finish_lines(&cov->files[i]);
 		finish_modules(&cov->files[i]);
 		finish_funcs(&cov->files[i]);
+		finish_tags(cov->files[i].ctx, &cov->files[i].nctx);
+		finish_tags(cov->files[i].wtags, &cov->files[i].nwtags);
 	}
 	index_rebuild(impl_of(cov), cov->nfiles);
 }
@@ -536,7 +839,11 @@ runs_finished(const struct coverage *cov)
 bool
 coverage_is_finished(const struct coverage *cov)
 {
-	if (!runs_finished(cov) || !modules_sorted(cov))
+	if (!runs_finished(cov) || !modules_sorted(cov) ||
+	    !table_sorted(cov->contexts, cov->ncontexts,
+		sizeof(*cov->contexts), context_cmp) ||
+	    !table_sorted(cov->workers, cov->nworkers, sizeof(*cov->workers),
+		worker_cmp))
 		return false;
 	for (size_t i = 0; i < cov->nfiles; i++) {
 		if (i > 0 &&
@@ -544,7 +851,9 @@ coverage_is_finished(const struct coverage *cov)
 			return false;
 		if (!lines_finished(&cov->files[i]) ||
 		    !modules_finished(&cov->files[i]) ||
-		    !funcs_finished(&cov->files[i]))
+		    !funcs_finished(&cov->files[i]) ||
+		    !tags_finished(cov->files[i].ctx, cov->files[i].nctx) ||
+		    !tags_finished(cov->files[i].wtags, cov->files[i].nwtags))
 			return false;
 	}
 	return true;
@@ -561,13 +870,25 @@ coverage_finished(const struct coverage *cov, struct coverage **copyp)
 	return *copyp;
 }
 
+/* Index maps from src's tables to dst's. */
+struct merge_maps {
+	uint32_t *mod, *ctx, *wk;
+	size_t nmod;
+};
+
 static void
 merge_file(struct coverage *dst, const struct cov_file *sf,
-    const uint32_t *modmap, size_t nmodmap)
+    const struct merge_maps *mm)
 {
 	struct cov_file *df = coverage_file(dst, sf->path);
+	const uint32_t *modmap = mm->mod;
+	size_t nmodmap = mm->nmod;
 
 	append_lines(df, sf);
+	append_tags(&df->ctx, &df->nctx, &df->ctx_alloc, sf->ctx, sf->nctx,
+	    mm->ctx);
+	append_tags(&df->wtags, &df->nwtags, &df->wtags_alloc, sf->wtags,
+	    sf->nwtags, mm->wk);
 	for (size_t i = 0; i < sf->nmodules; i++) {
 		if (sf->modules[i] >= nmodmap)
 			BUG("module index %u out of range", sf->modules[i]);
@@ -578,20 +899,27 @@ merge_file(struct coverage *dst, const struct cov_file *sf,
 void
 coverage_merge(struct coverage *dst, const struct coverage *src)
 {
-	uint32_t *modmap = NULL;
+	struct merge_maps mm = { .nmod = src->nmodules };
 
 	if (dst == src)
 		BUG("merging a coverage into itself");
 	for (size_t i = 0; i < src->nruns; i++)
 		coverage_add_run(dst, &src->runs[i]);
-	if (src->nmodules > 0)
-		modmap = xcalloc(src->nmodules, sizeof(*modmap));
+	mm.mod = xcalloc(src->nmodules + 1, sizeof(*mm.mod));
+	mm.ctx = xcalloc(src->ncontexts + 1, sizeof(*mm.ctx));
+	mm.wk = xcalloc(src->nworkers + 1, sizeof(*mm.wk));
 	for (size_t i = 0; i < src->nmodules; i++)
-		modmap[i] = coverage_module(dst, src->modules[i].build_id,
+		mm.mod[i] = coverage_module(dst, src->modules[i].build_id,
 		    src->modules[i].path);
+	for (size_t i = 0; i < src->ncontexts; i++)
+		mm.ctx[i] = coverage_context(dst, src->contexts[i]);
+	for (size_t i = 0; i < src->nworkers; i++)
+		mm.wk[i] = coverage_worker(dst, &src->workers[i]);
 	for (size_t i = 0; i < src->nfiles; i++)
-		merge_file(dst, &src->files[i], modmap, src->nmodules);
-	free(modmap);
+		merge_file(dst, &src->files[i], &mm);
+	free(mm.mod);
+	free(mm.ctx);
+	free(mm.wk);
 	coverage_finish(dst);
 }
 

@@ -18,12 +18,16 @@
 #include "report/report.h"
 
 #define DATAFILE_MAGIC "covtrace-data "
-#define DATAFILE_VERSION 2
-/* The oldest version this reader still takes: 1 has no function records. */
+#define DATAFILE_VERSION 3
+/* The oldest version this reader still takes: 1 has no function records,
+ * 2 no worker, context, context-hit or worker-hit records. */
 #define DATAFILE_VERSION_MIN 1
 /* A fuzzed "lines 1-4294967295" must not allocate 32 GiB: the reader refuses
  * files with more statement lines than this, in all files together. */
 #define DATAFILE_MAX_LINES (1u << 24)
+/* Context and worker tags, in all files together, are bounded the same
+ * way. */
+#define DATAFILE_MAX_TAGS (1u << 26)
 /* Durations are written in microseconds; longer than this is nonsense. */
 #define DURATION_MAX 1e12
 
@@ -96,6 +100,28 @@ add_run(struct buf *b, const struct cov_run *run)
 	buf_addch(b, '\n');
 }
 
+static void
+add_worker(struct buf *b, const struct cov_worker *w)
+{
+	buf_addstr(b, "worker id=");
+	add_encoded(b, w->id);
+	buf_addstr(b, " host=");
+	add_encoded(b, w->host);
+	buf_addstr(b, " platform=");
+	add_encoded(b, w->platform);
+	buf_addstr(b, " cwd=");
+	add_encoded(b, w->cwd);
+	buf_addstr(b, w->lost ? " lost=1\n" : " lost=0\n");
+}
+
+static void
+add_context(struct buf *b, const char *name)
+{
+	buf_addstr(b, "context ");
+	add_encoded(b, name);
+	buf_addch(b, '\n');
+}
+
 static bool
 is_build_id(const char *s)
 {
@@ -161,6 +187,53 @@ add_ranges(struct buf *b, const struct cov_file *f, bool only_hit)
 		buf_addch(b, '-');
 }
 
+static int
+tag_by_id_cmp(const void *a, const void *b)
+{
+	const struct cov_tag *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* "KIND INDEX RANGES" for each id of the tags, ascending. */
+static void
+add_tag_records(struct buf *b, const char *kind, const struct cov_tag *tags,
+    size_t n)
+{
+	struct cov_tag *v;
+
+	if (n == 0)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	memcpy(v, tags, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), tag_by_id_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i, nr = 0;
+
+		buf_printf(b, "%s %" PRIu32 " ", kind, v[i].id);
+		for (; j < n && v[j].id == v[i].id; j++) {
+			size_t k = j;
+
+			while (k + 1 < n && v[k + 1].id == v[i].id &&
+			    v[k + 1].line == v[k].line + 1)
+				k++;
+			if (nr++ > 0)
+				buf_addch(b, ',');
+			add_u32(b, v[j].line);
+			if (k > j) {
+				buf_addch(b, '-');
+				add_u32(b, v[k].line);
+			}
+			j = k;
+		}
+		buf_addch(b, '\n');
+		i = j;
+	}
+	free(v);
+}
+
 static void
 add_file(struct buf *b, const struct coverage *cov, const struct cov_file *f)
 {
@@ -185,6 +258,8 @@ add_file(struct buf *b, const struct coverage *cov, const struct cov_file *f)
 		add_encoded(b, f->funcs[i].name);
 		buf_addch(b, '\n');
 	}
+	add_tag_records(b, "context-hit", f->ctx, f->nctx);
+	add_tag_records(b, "worker-hit", f->wtags, f->nwtags);
 }
 
 static int
@@ -193,6 +268,10 @@ format_data(const struct coverage *cov, struct buf *b)
 	buf_printf(b, "%s%d\n", DATAFILE_MAGIC, DATAFILE_VERSION);
 	for (size_t i = 0; i < cov->nruns; i++)
 		add_run(b, &cov->runs[i]);
+	for (size_t i = 0; i < cov->nworkers; i++)
+		add_worker(b, &cov->workers[i]);
+	for (size_t i = 0; i < cov->ncontexts; i++)
+		add_context(b, cov->contexts[i]);
 	for (size_t i = 0; i < cov->nmodules; i++)
 		if (add_module(b, &cov->modules[i]) == -1)
 			return -1;
@@ -250,12 +329,16 @@ struct fields {
 
 enum rstate {
 	R_RUNS,
+	R_WORKERS,
+	R_CONTEXTS,
 	R_MODULES,
 	R_FILES,
 	R_FILE_MODULES, /* after "file", expecting "modules" */
 	R_FILE_LINES,
 	R_FILE_HIT,
 	R_FILE_FUNCS, /* after "hit": functions, another file or the end */
+	R_FILE_CTX, /* after a context-hit record */
+	R_FILE_WK, /* after a worker-hit record */
 };
 
 struct reader {
@@ -268,6 +351,8 @@ struct reader {
 	struct coverage *cov;
 	struct cov_file *file; /* the file block being read */
 	uint64_t nstmts; /* statement lines read so far */
+	uint64_t ntags; /* context and worker tags read so far */
+	uint64_t last_tag_id; /* of the last context-hit or worker-hit */
 	char show[64];
 };
 
@@ -703,6 +788,154 @@ parse_function(struct reader *rd, struct fields *fs)
 	return 0;
 }
 
+static int
+need_v3(struct reader *rd, const char *what)
+{
+	if (rd->version < 3)
+		return bad(rd, "%s records need data file version 3", what);
+	return 0;
+}
+
+/* The value of the next field, which must read "key=VALUE". */
+static int
+worker_string(struct reader *rd, struct fields *fs, const char *key,
+    char **strp)
+{
+	size_t kl = strlen(key);
+	struct span tok, v;
+
+	if (!next_token(fs, ' ', &tok) || tok.n <= kl ||
+	    memcmp(tok.p, key, kl) != 0 || tok.p[kl] != '=')
+		return bad(rd, "worker record lacks '%s='", key);
+	v.p = tok.p + kl + 1;
+	v.n = tok.n - kl - 1;
+	return decode(rd, v, key, strp);
+}
+
+static int
+parse_worker(struct reader *rd, struct fields *fs)
+{
+	struct cov_worker w = {0};
+	char *lost = NULL;
+	size_t n = rd->cov->nworkers;
+	int r = -1;
+
+	if (need_v3(rd, "worker") == -1 ||
+	    worker_string(rd, fs, "id", &w.id) == -1 ||
+	    worker_string(rd, fs, "host", &w.host) == -1 ||
+	    worker_string(rd, fs, "platform", &w.platform) == -1 ||
+	    worker_string(rd, fs, "cwd", &w.cwd) == -1 ||
+	    worker_string(rd, fs, "lost", &lost) == -1)
+		goto out;
+	if (fs->more || (strcmp(lost, "0") != 0 && strcmp(lost, "1") != 0) ||
+	    w.id[0] == '\0') {
+		bad(rd, "bad worker record");
+		goto out;
+	}
+	w.lost = lost[0] == '1';
+	if (coverage_worker(rd->cov, &w) != n) {
+		bad(rd, "duplicate worker '%s'", w.id);
+		goto out;
+	}
+	r = 0;
+out:
+	free(w.id);
+	free(w.host);
+	free(w.platform);
+	free(w.cwd);
+	free(lost);
+	return r;
+}
+
+static int
+parse_context(struct reader *rd, struct fields *fs)
+{
+	char *name = NULL;
+	size_t n = rd->cov->ncontexts;
+	int r = -1;
+
+	if (need_v3(rd, "context") == -1 ||
+	    decode(rd, fs->rest, "context", &name) == -1)
+		return -1;
+	if (coverage_context(rd->cov, name) != n)
+		bad(rd, "duplicate context '%s'", show(rd, fs->rest));
+	else
+		r = 0;
+	free(name);
+	return r;
+}
+
+/* Whether line is a hit line of f, whose lines ascend. */
+static bool
+is_hit_line(const struct cov_file *f, uint64_t line)
+{
+	size_t lo = 0, hi = f->nlines;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->lines[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->nlines && f->lines[lo].line == line && f->lines[lo].hit;
+}
+
+/* "context-hit INDEX RANGES" or "worker-hit INDEX RANGES". */
+static int
+parse_tags(struct reader *rd, struct fields *fs, bool worker)
+{
+	const char *kind = worker ? "worker-hit" : "context-hit";
+	size_t max = worker ? rd->cov->nworkers : rd->cov->ncontexts;
+	bool first = rd->state != (worker ? R_FILE_WK : R_FILE_CTX);
+	uint64_t idx, a = 0, b = 0, last = 0;
+	struct span tok;
+
+	if (need_v3(rd, kind) == -1)
+		return -1;
+	if (!next_token(fs, ' ', &tok) || !fs->more ||
+	    !parse_u64(tok, UINT32_MAX, &idx) || idx >= max)
+		return bad(rd, "bad %s record", kind);
+	if (!first && idx <= rd->last_tag_id)
+		return bad(rd, "%s records not ascending at '%s'", kind,
+		    show(rd, tok));
+	rd->last_tag_id = idx;
+	while (fs->more) {
+		if (next_range(rd, fs, &last, &a, &b) == -1)
+			return -1;
+		rd->ntags += b - a + 1;
+		if (rd->ntags > DATAFILE_MAX_TAGS)
+			return bad(rd, "more than %u context and worker lines",
+			    DATAFILE_MAX_TAGS);
+		for (uint64_t l = a; l <= b; l++) {
+			if (!is_hit_line(rd->file, l))
+				return bad(rd, "%s line %" PRIu64
+					       " is not a hit line",
+				    kind, l);
+			if (worker)
+				cov_file_add_worker(rd->file, (uint32_t)l,
+				    (uint32_t)idx);
+			else
+				cov_file_add_context(rd->file, (uint32_t)l,
+				    (uint32_t)idx);
+		}
+	}
+	return 0;
+}
+
+static int
+parse_context_hit(struct reader *rd, struct fields *fs)
+{
+	return parse_tags(rd, fs, false);
+}
+
+static int
+parse_worker_hit(struct reader *rd, struct fields *fs)
+{
+	return parse_tags(rd, fs, true);
+}
+
 struct record {
 	const char *name;
 	unsigned states; /* the states in which it may appear */
@@ -712,15 +945,23 @@ struct record {
 
 #define IN(s) (1u << (s))
 
+#define BEFORE_MODULES (IN(R_RUNS) | IN(R_WORKERS) | IN(R_CONTEXTS))
+#define FILE_END (IN(R_FILE_FUNCS) | IN(R_FILE_CTX) | IN(R_FILE_WK))
+
 static const struct record records[] = {
     {"run", IN(R_RUNS), R_RUNS, parse_run},
-    {"module", IN(R_RUNS) | IN(R_MODULES), R_MODULES, parse_module},
-    {"file", IN(R_RUNS) | IN(R_MODULES) | IN(R_FILES) | IN(R_FILE_FUNCS),
+    {"worker", IN(R_RUNS) | IN(R_WORKERS), R_WORKERS, parse_worker},
+    {"context", BEFORE_MODULES, R_CONTEXTS, parse_context},
+    {"module", BEFORE_MODULES | IN(R_MODULES), R_MODULES, parse_module},
+    {"file", BEFORE_MODULES | IN(R_MODULES) | IN(R_FILES) | FILE_END,
         R_FILE_MODULES, parse_file},
     {"modules", IN(R_FILE_MODULES), R_FILE_LINES, parse_modules},
     {"lines", IN(R_FILE_LINES), R_FILE_HIT, parse_lines},
     {"hit", IN(R_FILE_HIT), R_FILE_FUNCS, parse_hit},
     {"function", IN(R_FILE_FUNCS), R_FILE_FUNCS, parse_function},
+    {"context-hit", IN(R_FILE_FUNCS) | IN(R_FILE_CTX), R_FILE_CTX,
+        parse_context_hit},
+    {"worker-hit", FILE_END, R_FILE_WK, parse_worker_hit},
     {"end", 0, R_FILES, NULL},
 };
 

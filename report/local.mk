@@ -13,7 +13,8 @@ noinst_LIBRARIES += %reldir%/libreport.a
 	%reldir%/writer-json.c \
 	%reldir%/writer-lcov.c \
 	%reldir%/writer-markdown.c \
-	%reldir%/writer-table.c
+	%reldir%/writer-table.c \
+	%reldir%/worker-diff.c
 
 # The unit tests of this part; they speak TAP through t/tap.c.
 report_unit_tests = \
@@ -22,7 +23,8 @@ report_unit_tests = \
 	t/unit/fuzz-regress-test \
 	t/unit/summary-test \
 	t/unit/table-test \
-	t/unit/writers-test
+	t/unit/writers-test \
+	t/unit/workers-test
 check_PROGRAMS += $(report_unit_tests)
 TESTS += $(report_unit_tests)
 report_unit_ldadd = %reldir%/libreport.a common/libcommon.a
@@ -40,6 +42,8 @@ t_unit_summary_test_SOURCES = t/unit/summary-test.c t/tap.c t/tap.h
 t_unit_summary_test_LDADD = $(report_unit_ldadd)
 t_unit_writers_test_SOURCES = t/unit/writers-test.c t/tap.c t/tap.h
 t_unit_writers_test_LDADD = $(report_unit_ldadd)
+t_unit_workers_test_SOURCES = t/unit/workers-test.c t/tap.c t/tap.h
+t_unit_workers_test_LDADD = $(report_unit_ldadd)
 
 # Inputs that once crashed the reader under `make fuzz` (fuzz/local.mk).
 EXTRA_DIST += t/data/fuzz-regress t/data/coverage-04.dtd t/lib-report.sh

@@ -36,6 +36,22 @@ struct cov_func {
 	bool hit;
 };
 
+/* A worker of a distributed run (covtrace -n, --tx). */
+struct cov_worker {
+	char *id;		/* "gw0" */
+	char *host;
+	char *platform;		/* "linux x86_64, glibc 2.36" */
+	char *cwd;
+	bool lost;		/* it died: part of its coverage may be missing */
+};
+
+/* A hit line with a label: the job it ran in (coverage.contexts) or the
+ * worker it ran on (coverage.workers). */
+struct cov_tag {
+	uint32_t line;
+	uint32_t id;		/* the index of the context or worker */
+};
+
 struct cov_file {
 	char *path;		/* source path as in DWARF, normalized */
 	size_t nlines;
@@ -50,6 +66,12 @@ struct cov_file {
 	 * never saved in the data file. */
 	size_t nexcluded;
 	uint32_t *excluded;	/* ascending */
+	/* Which contexts (--cov-context=test) and which workers ran each hit
+	 * line; sorted by line, then id, and unique after finishing. */
+	size_t nctx, ctx_alloc;
+	struct cov_tag *ctx;
+	size_t nwtags, wtags_alloc;
+	struct cov_tag *wtags;
 };
 
 struct coverage {
@@ -60,6 +82,10 @@ struct coverage {
 	size_t nfiles;
 	size_t files_alloc;
 	struct cov_file *files;	/* sorted by path after coverage_finish */
+	size_t ncontexts;
+	char **contexts;	/* job names; sorted after finishing */
+	size_t nworkers;
+	struct cov_worker *workers;	/* sorted by id (gw2 before gw10) */
 };
 
 struct coverage *coverage_new(void);
@@ -79,6 +105,19 @@ void cov_file_add_module(struct cov_file *f, uint32_t module);
  * line and name) ran when either ran. */
 void cov_file_add_func(struct cov_file *f, const char *name, uint32_t line,
     bool hit);
+/* The index of the context (a job's name) called name, added if new; like
+ * a module index, it holds until the next coverage_finish. */
+uint32_t coverage_context(struct coverage *cov, const char *name);
+/* The index of the worker with w's id, added if new (strings copied); a
+ * worker seen lost once stays lost.  It holds until coverage_finish. */
+uint32_t coverage_worker(struct coverage *cov, const struct cov_worker *w);
+/* Record that the hit line ran in context ctx, or on worker worker. */
+void cov_file_add_context(struct cov_file *f, uint32_t line, uint32_t ctx);
+void cov_file_add_worker(struct cov_file *f, uint32_t line, uint32_t worker);
+/* The tags of one line in a finished file (a run of tags, n of them); NULL
+ * when it has none. */
+const struct cov_tag *cov_tags_of_line(const struct cov_tag *tags,
+    size_t ntags, uint32_t line, size_t *np);
 /*
  * Put cov in its canonical form, which every reader may rely on: files,
  * lines and functions sorted and merged, identical runs merged and runs
@@ -189,6 +228,13 @@ extern const struct report_writer report_writer_lcov;
 extern const struct report_writer report_writer_cobertura;
 extern const struct report_writer report_writer_json;
 extern const struct report_writer report_writer_html;
+
+/* `covtrace report --by-worker`: each worker's platform, directory and
+ * hit count, then the lines that ran on some workers only, with the
+ * workers they ran on.  Returns 0, or -1 (logged) when cov has no workers
+ * or out fails. */
+int report_by_worker(const struct coverage *cov,
+    const struct report_opts *opts, FILE *out);
 
 /* The writer called name ("term", "lcov", "xml" ...), or NULL. */
 const struct report_writer *report_writer_find(const char *name);

@@ -58,6 +58,8 @@ static const char style_css[] =
     ".l.run{background:#e6f6e6}.l.run .n{border-right-color:#4a4}\n"
     ".l.mis{background:#fbe3e3}.l.mis .n{border-right-color:#d33}\n"
     ".l.exc{background:#f0f0f0;color:#888}\n"
+    ".l .ctx{margin-left:auto;padding:0 .8em;color:#777;font-size:.85em;"
+    "font-family:system-ui,sans-serif}\n"
     ".l:target{outline:2px solid #36c}\n"
     "button{margin-right:.5em}\n";
 
@@ -149,6 +151,7 @@ struct page {
 struct site {
 	const char *dir;
 	const struct report_opts *opts;
+	const struct coverage *cov;	/* finished */
 	char stamp[64];
 };
 
@@ -305,6 +308,26 @@ line_states(const struct cov_file *f, size_t nsrc, size_t *nstatesp)
 	return st;
 }
 
+/* With --cov-context=test, "covered by JOB, JOB" after a line that ran. */
+static void
+put_contexts(FILE *out, const struct coverage *cov, const struct cov_file *f,
+    size_t ln)
+{
+	size_t n;
+	const struct cov_tag *t =
+	    cov_tags_of_line(f->ctx, f->nctx, (uint32_t)ln, &n);
+
+	if (t == NULL)
+		return;
+	fputs("<span class=\"ctx\">covered by ", out);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputs(", ", out);
+		emit_xml(out, cov->contexts[t[i].id]);
+	}
+	fputs("</span>", out);
+}
+
 static void
 put_line(FILE *out, size_t ln, enum lstate st, bool first_miss,
     const char *text)
@@ -317,13 +340,13 @@ put_line(FILE *out, size_t ln, enum lstate st, bool first_miss,
 	    cls[st], first_miss ? " first" : "", ln, ln, ln);
 	if (text != NULL)
 		emit_xml(out, text);
-	fputs("</span></div>\n", out);
+	fputs("</span>", out);
 }
 
 /* The lines; without a source only the statement lines, without text. */
 static void
-put_lines(FILE *out, const struct cov_file *f, const struct source *src,
-    bool readable)
+put_lines(FILE *out, const struct coverage *cov, const struct cov_file *f,
+    const struct source *src, bool readable)
 {
 	size_t n;
 	enum lstate *st = line_states(f, readable ? src->nlines : 0, &n);
@@ -338,6 +361,9 @@ put_lines(FILE *out, const struct cov_file *f, const struct source *src,
 			continue;
 		put_line(out, ln, s, first,
 		    readable && ln <= src->nlines ? src->lines[ln - 1] : NULL);
+		if (s == L_RUN)
+			put_contexts(out, cov, f, ln);
+		fputs("</div>\n", out);
 		/* A missed block runs on over lines that are no statements. */
 		if (s != L_NONE)
 			prev = s;
@@ -419,7 +445,7 @@ write_file_page(FILE *out, const struct site *site, const struct page *pg)
 	    r->stmts, r->stmts - r->miss, r->miss, f->nexcluded, r->funcs_hit,
 	    r->nfuncs);
 	put_source_note(out, f, err, &src);
-	put_lines(out, f, &src, err == 0);
+	put_lines(out, site->cov, f, &src, err == 0);
 	put_funcs(out, f);
 	fputs("</main>\n", out);
 	put_foot(out, site);
@@ -559,6 +585,7 @@ html_write(const struct coverage *cov, const struct report_opts *opts,
 		strftime(site.stamp, sizeof(site.stamp), "%Y-%m-%d %H:%M %z",
 		    &tm);
 	cov = coverage_finished(cov, &copy);
+	site.cov = cov;
 	/* The index starts sorted by name; the page sorts it further. */
 	byname.sort = REPORT_SORT_NAME;
 	byname.sort_reverse = false;

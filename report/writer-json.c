@@ -72,6 +72,27 @@ put_funcs(FILE *out, const struct cov_file *f)
 	fputs("]", out);
 }
 
+/* With --cov-context=test: for each executed line, the jobs it ran in,
+ * as coverage.py's --show-contexts writes them. */
+static void
+put_contexts(FILE *out, const struct coverage *cov, const struct cov_file *f)
+{
+	fputs(",\"contexts\":{", out);
+	for (size_t i = 0; i < f->nctx;) {
+		size_t j = i;
+
+		fprintf(out, "%s\"%u\":[", i ? "," : "", f->ctx[i].line);
+		for (; j < f->nctx && f->ctx[j].line == f->ctx[i].line; j++) {
+			if (j > i)
+				fputc(',', out);
+			emit_json_string(out, cov->contexts[f->ctx[j].id]);
+		}
+		fputc(']', out);
+		i = j;
+	}
+	fputs("}", out);
+}
+
 static void
 put_summary(FILE *out, const struct report_row *r, size_t excluded,
     int precision)
@@ -94,7 +115,8 @@ put_summary(FILE *out, const struct report_row *r, size_t excluded,
 }
 
 static void
-put_file(FILE *out, const struct report_row *r, int precision)
+put_file(FILE *out, const struct coverage *cov, const struct report_row *r,
+    int precision)
 {
 	const struct cov_file *f = r->file;
 
@@ -107,6 +129,8 @@ put_file(FILE *out, const struct report_row *r, int precision)
 	put_excluded(out, f);
 	fputs(",", out);
 	put_funcs(out, f);
+	if (cov->ncontexts > 0)
+		put_contexts(out, cov, f);
 	fputs(",\"summary\":", out);
 	put_summary(out, r, f->nexcluded, precision);
 	fputs("}", out);
@@ -136,6 +160,26 @@ put_runs(FILE *out, const struct coverage *cov)
 }
 
 static void
+put_workers(FILE *out, const struct coverage *cov)
+{
+	fputs(",\"workers\":[", out);
+	for (size_t i = 0; i < cov->nworkers; i++) {
+		const struct cov_worker *w = &cov->workers[i];
+
+		fputs(i ? ",{\"id\":" : "{\"id\":", out);
+		emit_json_string(out, w->id);
+		fputs(",\"host\":", out);
+		emit_json_string(out, w->host);
+		fputs(",\"platform\":", out);
+		emit_json_string(out, w->platform);
+		fputs(",\"cwd\":", out);
+		emit_json_string(out, w->cwd);
+		fprintf(out, ",\"lost\":%s}", w->lost ? "true" : "false");
+	}
+	fputs("]", out);
+}
+
+static void
 put_meta(FILE *out, const struct coverage *cov, const struct report_opts *opts)
 {
 	time_t now = (time_t)opts->now;
@@ -151,9 +195,11 @@ put_meta(FILE *out, const struct coverage *cov, const struct report_opts *opts)
 	emit_json_string(out, opts->version != NULL ? opts->version : "");
 	fprintf(out,
 	    ",\"timestamp\":\"%s\",\"branch_coverage\":false,"
-	    "\"show_contexts\":false,",
-	    stamp);
+	    "\"show_contexts\":%s,",
+	    stamp, cov->ncontexts > 0 ? "true" : "false");
 	put_runs(out, cov);
+	if (cov->nworkers > 0)
+		put_workers(out, cov);
 	fputs("},\n", out);
 }
 
@@ -175,7 +221,7 @@ json_write(const struct coverage *cov, const struct report_opts *opts,
 	fputs("\"files\":{", out);
 	for (size_t i = 0; i < rr.n; i++) {
 		fputs(i ? ",\n" : "\n", out);
-		put_file(out, &rr.rows[i], opts->precision);
+		put_file(out, cov, &rr.rows[i], opts->precision);
 		excluded += rr.rows[i].file->nexcluded;
 	}
 	fputs("},\n\"totals\":", out);

@@ -22,7 +22,7 @@ write_row(FILE *out, const struct report_row *r, int precision, bool bold,
 	emit_markdown(out, r->name);
 	fprintf(out, "%s | %s%zu%s | %s%zu%s | %s%s%%%s |", b, b, r->stmts, b,
 	    b, r->miss, b, b, pc, b);
-	if (missing[0] != '\0')
+	if (missing != NULL && missing[0] != '\0')
 		fprintf(out, " %s |\n", missing);
 	else
 		fputs(" |\n", out);

@@ -43,11 +43,41 @@ write_title(FILE *out, const char *title)
 	fputc('\n', out);
 }
 
+/* A sep(' ', text) line: the text centred, without trailing blanks. */
+static void
+write_centred(FILE *out, const char *text)
+{
+	int n = (TABLE_WIDTH - (int)text_width(text) - 2) / 2;
+
+	fprintf(out, "%*s%s\n", n > 0 ? n + 1 : 0, "", text);
+}
+
+/* With workers (covtrace -n, --tx), pytest-cov's distributed header: the
+ * title, then each worker's platform and directory. */
+static void
+write_workers_title(FILE *out, const struct coverage *cov)
+{
+	write_title(out, "coverage");
+	for (size_t i = 0; i < cov->nworkers; i++) {
+		const struct cov_worker *w = &cov->workers[i];
+		char *line = xasprintf("%s: platform %s, %s%s", w->id,
+		    w->platform, w->cwd,
+		    w->lost ? " (died: its coverage is partial)" : "");
+
+		write_centred(out, line);
+		free(line);
+	}
+}
+
 static void
 write_platform_title(FILE *out, const struct coverage *cov)
 {
 	char *platform = NULL, *title;
 
+	if (cov->nworkers > 0) {
+		write_workers_title(out, cov);
+		return;
+	}
 	if (cov->nruns == 0)
 		platform = report_platform();
 	title = xasprintf("coverage: platform %s",

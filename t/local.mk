@@ -33,6 +33,16 @@ T_SHELL_TESTS = \
 	%reldir%/t2004-tracer-signals.sh \
 	%reldir%/t2005-tracer-many-functions.sh \
 	%reldir%/t2006-tracer-attach.sh \
+	%reldir%/t3000-dispatch-jobs.sh \
+	%reldir%/t3001-dispatch-options.sh \
+	%reldir%/t3002-dispatch-load.sh \
+	%reldir%/t3003-dispatch-each.sh \
+	%reldir%/t3004-dispatch-faults.sh \
+	%reldir%/t3005-dispatch-contexts.sh \
+	%reldir%/t3006-dispatch-worker.sh \
+	%reldir%/t3800-ssh-connect.sh \
+	%reldir%/t3801-ssh-rsync.sh \
+	%reldir%/t3900-ssh-dist.sh \
 	%reldir%/t4000-report-formats.sh \
 	%reldir%/t4001-report-options.sh \
 	%reldir%/t4002-report-exclusions.sh \
@@ -56,6 +66,7 @@ T_FIXTURES = \
 	%reldir%/fixtures/child.c \
 	%reldir%/fixtures/covsel-lib.c \
 	%reldir%/fixtures/covsel-main.c \
+	%reldir%/fixtures/dist.c \
 	%reldir%/fixtures/exec-self.c \
 	%reldir%/fixtures/fork-exec.c \
 	%reldir%/fixtures/fork.c \
@@ -80,6 +91,8 @@ TESTS += $(T_SHELL_TESTS)
 EXTRA_DIST += $(T_SHELL_TESTS) $(T_FIXTURES) \
 	%reldir%/README.md \
 	%reldir%/test-lib.sh \
+	%reldir%/lib-dist.sh \
+	%reldir%/sshd-lib.sh \
 	%reldir%/helper/check-hits \
 	%reldir%/.shellcheckrc
 

@@ -83,8 +83,8 @@ test_expect_success GZIP 'a damaged record with a valid checksum' '
 '
 
 test_expect_success GZIP 'another version' '
-	sed "1s/.*/covtrace-data 3/" good.data >v3.data &&
-	refused v3.data "unsupported data file version 3"
+	sed "1s/.*/covtrace-data 4/" good.data >v4.data &&
+	refused v4.data "unsupported data file version 4"
 '
 
 test_expect_success GZIP 'a version 1 file with version 2 records' '

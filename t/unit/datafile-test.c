@@ -17,7 +17,7 @@
 /* The file test_write_exact expects; its CRC-32 comes from Python's
  * zlib.crc32, so the test also pins the checksum to zlib's. */
 static const char expected_text[] =
-    "covtrace-data 2\n"
+    "covtrace-data 3\n"
     "run host=h platform=p cwd=/ start=-5 duration=0.000000 status=139 "
     "command=\n"
     "run host=build%20box platform=linux%20x86_64,%20glibc%202.36 "
@@ -41,7 +41,7 @@ static const char expected_text[] =
     "lines 4294967295\n"
     "hit 4294967295\n"
     "function 4294967295 0 \n"
-    "end 3 f407182e\n";
+    "end 3 990ca7ca\n";
 
 static char *tmpdir;
 
@@ -328,7 +328,7 @@ test_checksum(void)
 	check_error(text, ": checksum mismatch", "a changed byte");
 	free(text);
 	text = xstrdup(expected_text);
-	*strstr(text, "f407182e") = '3';
+	*strstr(text, "990ca7ca") = '3';
 	check_error(text, ": checksum mismatch", "a changed checksum");
 	free(text);
 	check_error("covtrace-data 1\nend 0 123\n", " line 2: bad end record",
@@ -430,8 +430,8 @@ test_version_1(void)
 		    "and file module indices follow them");
 		is_int(datafile_write(cov, path), 0, "it can be written again");
 		out = read_text(path);
-		ok(strncmp(out, "covtrace-data 2\n", 16) == 0,
-		    "as version 2");
+		ok(strncmp(out, "covtrace-data 3\n", 16) == 0,
+		    "as version 3");
 		free(out);
 	}
 	coverage_free(cov);
