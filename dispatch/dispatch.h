@@ -20,6 +20,9 @@ struct measure_opts {
 	size_t nexclude;
 	bool no_cache;
 	enum cpu_placement cpu;
+	/* With line_sink.progress: every progress_ms milliseconds of a run,
+	 * what it covered so far is handed to the sink (0: only at the end). */
+	unsigned progress_ms;
 };
 
 /* Receives the result, one statement line at a time, grouped by image and
@@ -31,6 +34,10 @@ struct line_sink {
 	 * the line of its entry point, and whether it ran.  May be NULL. */
 	void (*function)(void *ctx, const char *build_id, const char *image,
 	    const char *file, const char *name, uint32_t line, bool hit);
+	/* After each snapshot handed out while the run goes on (see
+	 * measure_opts.progress_ms); the final result follows at the end, in
+	 * full.  May be NULL. */
+	void (*progress)(void *ctx);
 	void *ctx;
 };
 

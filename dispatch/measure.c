@@ -104,6 +104,45 @@ emit_functions(const struct image_set *set, const struct image *im,
 	}
 }
 
+/* Hand every measured image to the sink; false when there is none. */
+static bool
+emit_all(const struct image_set *set, const struct line_sink *sink,
+    bool final)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct image *im = set->v[i];
+
+		if (im->same != NULL || !im->measured)
+			continue;
+		if (final)
+			verbose("%s: %zu lines, %zu run, %llu stops, %llu unsafe line-table rows skipped",
+			    im->path, im->bp.nlines, im->bp.nhit,
+			    (unsigned long long)im->bp.stops,
+			    (unsigned long long)im->lt->rows_skipped);
+		emit_image(im, sink);
+		emit_functions(set, im, sink);
+		any = true;
+	}
+	return any;
+}
+
+struct progress {
+	const struct image_set *set;
+	const struct line_sink *sink;
+};
+
+/* While the command runs: what it covered so far, then sink->progress. */
+static void
+progress_tick(void *ctx)
+{
+	const struct progress *p = ctx;
+
+	emit_all(p->set, p->sink, false);
+	p->sink->progress(p->sink->ctx);
+}
+
 /* Run one measurement (a command, or an attach when argv is NULL) and hand
  * the result to the sink. */
 static int
@@ -118,7 +157,7 @@ measure(const struct measure_opts *opts, const char *path, char *const argv[],
 		.rendezvous = rendezvous,
 		.ctx = &set,
 	};
-	bool any = false;
+	struct progress prog = { .set = &set, .sink = sink };
 	int r;
 
 	image_set_init(&set);
@@ -126,26 +165,18 @@ measure(const struct measure_opts *opts, const char *path, char *const argv[],
 	selection_filter(&set.sel, opts->include, opts->ninclude, opts->exclude,
 	    opts->nexclude);
 	set.ltopts.no_cache = opts->no_cache;
+	if (sink->progress != NULL && opts->progress_ms > 0) {
+		topts.tick = progress_tick;
+		topts.tick_ctx = &prog;
+		topts.tick_ms = opts->progress_ms;
+	}
 	if (argv != NULL)
 		r = tracer_run(path, argv, &topts, &src, statusp, stats);
 	else
 		r = tracer_attach(pid, &topts, &src, statusp, stats);
-	for (size_t i = 0; i < set.n; i++) {
-		const struct image *im = set.v[i];
-
-		if (im->same == NULL && im->measured) {
-			verbose("%s: %zu lines, %zu run, %llu stops, %llu unsafe line-table rows skipped",
-			    im->path, im->bp.nlines, im->bp.nhit,
-			    (unsigned long long)im->bp.stops,
-			    (unsigned long long)im->lt->rows_skipped);
-			emit_image(im, sink);
-			emit_functions(&set, im, sink);
-			any = true;
-		}
-	}
 	/* Say so when nothing was measured, unless the program's own lack
 	 * of line information was said already. */
-	if (!any && r == 0 && !set.first_without_lines)
+	if (!emit_all(&set, sink, true) && r == 0 && !set.first_without_lines)
 		warning("no data was collected: no source file under the --cov paths ran");
 	image_set_release(&set);
 	return r;

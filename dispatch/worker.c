@@ -32,6 +32,9 @@
 #include "dispatch/wire.h"
 #include "dispatch/worker.h"
 
+/* How often a running job sends what it has covered so far. */
+#define WORKER_PROGRESS_MS 1000
+
 /*
  * Collecting what measure_command hands out into per-file line sets.  The
  * sink sees an image's files through the image's own strings, so a file is
@@ -45,6 +48,7 @@ struct coll_file {
 };
 
 struct collector {
+	const struct job_progress *progress;	/* or NULL */
 	struct coll_file *v;
 	size_t n, alloc;
 	size_t *slots; /* index + 1; 0 is empty */
@@ -426,6 +430,23 @@ exit_status_of(int wstatus)
 	return 1;
 }
 
+/* A snapshot of the job so far: hand it on, then start collecting the
+ * next one afresh (the dispatcher takes the union of them all). */
+static void
+collect_progress(void *ctx)
+{
+	struct collector *c = ctx;
+	const struct job_progress *p = c->progress;
+	struct job_run snap;
+
+	memset(&snap, 0, sizeof(snap));
+	collector_finish(c, &snap);
+	c->progress = p;
+	if (p != NULL)
+		p->files(p->ctx, snap.files, snap.nfiles);
+	job_run_release(&snap);
+}
+
 /* Trace argv with output redirected; the status, or 126/127. */
 static int
 trace_job(const struct measure_opts *mo, char **argv, double timeout,
@@ -434,6 +455,7 @@ trace_job(const struct measure_opts *mo, char **argv, double timeout,
 	struct line_sink sink = {
 	    .line = collect_line,
 	    .function = collect_function,
+	    .progress = c->progress != NULL ? collect_progress : NULL,
 	    .ctx = c,
 	};
 	struct tracer_stats stats;
@@ -460,7 +482,14 @@ void
 job_run(const struct measure_opts *mo, const char *command, double timeout,
     struct job_run *jr)
 {
-	struct collector c = {0};
+	job_run_progress(mo, command, timeout, NULL, jr);
+}
+
+void
+job_run_progress(const struct measure_opts *mo, const char *command,
+    double timeout, const struct job_progress *progress, struct job_run *jr)
+{
+	struct collector c = { .progress = progress };
 	struct redirect r;
 	char **argv = NULL, err[512];
 	double t0 = now_monotonic();
@@ -723,6 +752,8 @@ worker_setup(struct worker *w, const struct wire_frame *f)
 	w->mo.nexclude = w->setup.nexclude;
 	w->mo.no_cache = w->setup.no_cache;
 	w->mo.cpu = w->setup.cpu_same ? CPU_SAME : CPU_ANY;
+	/* A long job streams its coverage once a second. */
+	w->mo.progress_ms = WORKER_PROGRESS_MS;
 	w->set_up = true;
 	wire_put_ready(&w->wbuf, getcwd(cwd, sizeof(cwd)) ? cwd : "");
 	return worker_flush(w);
@@ -754,18 +785,39 @@ put_result(struct buf *out, uint64_t job, const struct job_run *jr)
 	wire_put_done(out, &done);
 }
 
+struct task_progress {
+	struct worker *w;
+	uint64_t job;
+};
+
+/* Stream what a running job has covered so far: a worker that dies loses
+ * at most the last progress interval. */
+static void
+send_progress(void *ctx, const struct file_lines *files, size_t n)
+{
+	struct task_progress *tp = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		wire_put_file(&tp->w->wbuf, tp->job, &files[i]);
+	if (n > 0)
+		worker_flush(tp->w);
+}
+
 static int
 worker_task(struct worker *w, const struct wire_frame *f)
 {
 	struct wire_task t;
 	struct job_run jr;
+	struct task_progress tp = { .w = w };
+	struct job_progress prog = { .files = send_progress, .ctx = &tp };
 	char err[256];
 
 	if (!w->set_up)
 		return worker_fail(w, "TASK before SETU");
 	if (wire_get_task(f, &t, err, sizeof(err)) == -1)
 		return worker_fail(w, "protocol error: %s", err);
-	job_run(&w->mo, t.command, t.timeout, &jr);
+	tp.job = t.job;
+	job_run_progress(&w->mo, t.command, t.timeout, &prog, &jr);
 	put_result(&w->wbuf, t.job, &jr);
 	job_run_release(&jr);
 	wire_task_release(&t);

@@ -33,6 +33,17 @@ struct job_run {
  * the reason in jr->err). */
 void job_run(const struct measure_opts *mo, const char *command, double timeout,
     struct job_run *jr);
+
+/* Receives, while a job runs (every measure_opts.progress_ms), the files it
+ * has covered so far; they are borrowed for the call. */
+struct job_progress {
+	void (*files)(void *ctx, const struct file_lines *files, size_t n);
+	void *ctx;
+};
+
+/* job_run, handing snapshots to progress as the job goes on. */
+void job_run_progress(const struct measure_opts *mo, const char *command,
+    double timeout, const struct job_progress *progress, struct job_run *jr);
 void job_run_release(struct job_run *jr);
 
 /* This machine as a worker reports it: "linux x86_64, glibc 2.36"; the

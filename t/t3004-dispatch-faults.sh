@@ -189,4 +189,16 @@ hit -
 	test_grep "0 passed, 1 failed" err
 '
 
+test_expect_success PTRACE 'a long job streams its coverage: a worker that dies mid-job loses only its last second' '
+	mkdir -p stream &&
+	printf "#!/bin/sh\n./dist-O0-pie a\nsleep 2\nkill -9 \$PPID\nsleep 10\n" \
+	    >stream/long.sh &&
+	chmod +x stream/long.sh &&
+	test_expect_code 1 "$COVTRACE" --cov=. -n 1 --max-worker-restart=0 \
+	    --data-file=stream.data stream >out 2>err &&
+	test_grep "worker gw0 died" err &&
+	grep "^file .*/dist.c\$" stream.data &&
+	grep -A3 "^file .*/dist.c\$" stream.data | grep "^hit [0-9]"
+'
+
 test_done

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <termios.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,9 @@ static volatile sig_atomic_t forward_pid;
 
 struct run {
 	struct follow_ctx fc;
+	const struct tracer_opts *opts;
+	timer_t timer;
+	bool ticking;
 	pid_t top;
 	int top_status;
 	bool top_exited;
@@ -39,6 +43,8 @@ struct run {
 
 /* Set by SIGINT, SIGTERM or SIGHUP while attached: detach. */
 static volatile sig_atomic_t stop_requested;
+/* Set by the tick timer's SIGALRM. */
+static volatile sig_atomic_t tick_due;
 
 void
 tracer_forward_signal(int sig)
@@ -367,12 +373,77 @@ start_traced(struct run *r, const char *path, char *const argv[], int *errfd)
 }
 
 static void
+on_tick(int sig)
+{
+	(void)sig;
+	tick_due = 1;
+}
+
+/* Start the tick timer: SIGALRM to this thread only (other threads of
+ * covtrace may run), without SA_RESTART so that waitpid returns. */
+static void
+tick_start(struct run *r)
+{
+	struct sigevent sev;
+	struct itimerspec its;
+	struct sigaction sa;
+
+	if (r->opts->tick == NULL || r->opts->tick_ms == 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGALRM;
+	/* glibc 2.36 names the field only through the union. */
+	sev._sigev_un._tid = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &sev, &r->timer) == -1) {
+		debug("timer_create: %s", strerror(errno));
+		return;
+	}
+	its.it_interval.tv_sec = r->opts->tick_ms / 1000;
+	its.it_interval.tv_nsec = (long)(r->opts->tick_ms % 1000) * 1000000;
+	its.it_value = its.it_interval;
+	timer_settime(r->timer, 0, &its, NULL);
+	r->ticking = true;
+}
+
+static void
+tick_stop(struct run *r)
+{
+	struct sigaction sa;
+
+	if (!r->ticking)
+		return;
+	timer_delete(r->timer);
+	r->ticking = false;
+	tick_due = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static void
+tick_check(struct run *r)
+{
+	if (tick_due) {
+		tick_due = 0;
+		r->opts->tick(r->opts->tick_ctx);
+	}
+}
+
+static void
 event_loop(struct run *r)
 {
+	tick_start(r);
 	while (tracee_count() > 0 && !stop_requested) {
 		int status;
 		pid_t pid = waitpid(-1, &status, __WALL);
 
+		if (r->ticking)
+			tick_check(r);
 		if (pid == -1) {
 			if (errno == EINTR)
 				continue;
@@ -382,6 +453,7 @@ event_loop(struct run *r)
 		}
 		handle_status(r, pid, status);
 	}
+	tick_stop(r);
 }
 
 /* The number of tracees not yet parked. */
@@ -526,13 +598,13 @@ tracer_attach(pid_t pid, const struct tracer_opts *opts,
     const struct breakpoint_source *src, int *statusp,
     struct tracer_stats *stats)
 {
-	struct run r = { .fc = { .src = src, .stats = stats }, .top = pid };
+	struct run r = { .fc = { .src = src, .stats = stats }, .top = pid,
+		.opts = opts };
 	struct aspace *as;
 	struct tracee *t;
 	size_t pos = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	(void)opts;
 	*statusp = 0;
 	stop_requested = 0;
 	if (seize_threads(pid) == 0 || tracee_find(pid) == NULL)
@@ -565,7 +637,7 @@ tracer_run(const char *path, char *const argv[],
     const struct tracer_opts *opts, const struct breakpoint_source *src,
     int *statusp, struct tracer_stats *stats)
 {
-	struct run r = { .fc = { .src = src, .stats = stats } };
+	struct run r = { .fc = { .src = src, .stats = stats }, .opts = opts };
 	int errfd = -1, e;
 
 	memset(stats, 0, sizeof(*stats));

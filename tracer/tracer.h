@@ -72,6 +72,11 @@ enum cpu_placement {
 
 struct tracer_opts {
 	enum cpu_placement cpu;
+	/* Called every tick_ms milliseconds while the traced processes run
+	 * (0: never), from the tracer's own thread, between two events. */
+	void (*tick)(void *ctx);
+	void *tick_ctx;
+	unsigned tick_ms;
 };
 
 struct tracer_stats {
