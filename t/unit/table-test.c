@@ -138,7 +138,7 @@ test_table(void)
 	coverage_free(cov);
 }
 
-/* The layout of the example in doc/cli-spec.txt.  Its row "257 13 94%" is
+/* The layout of the example in issue 2 (and README).  Its row "257 13 94%" is
  * not one coverage.py would print (244 of 257 is 94.9%, shown as 95%), so
  * this row misses 16 lines instead. */
 static void
