@@ -3,4 +3,5 @@ noinst_LIBRARIES += %reldir%/libcommon.a
 	%reldir%/log.c %reldir%/log.h \
 	%reldir%/xalloc.c %reldir%/xalloc.h \
 	%reldir%/buf.c %reldir%/buf.h \
-	%reldir%/atomicfile.c %reldir%/atomicfile.h
+	%reldir%/atomicfile.c %reldir%/atomicfile.h \
+	%reldir%/platform.c %reldir%/platform.h

@@ -18,16 +18,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <gnu/libc-version.h>
-#endif
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/platform.h"
 #include "common/xalloc.h"
 #include "dispatch/wire.h"
 #include "dispatch/worker.h"
@@ -536,21 +533,7 @@ job_run_release(struct job_run *jr)
 char *
 worker_platform(void)
 {
-	struct utsname u;
-	struct buf b = BUF_INIT;
-
-	if (uname(&u) == -1)
-		buf_addstr(&b, "unknown");
-	else {
-		for (const char *s = u.sysname; *s != '\0'; s++)
-			buf_addch(&b,
-			    *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
-		buf_printf(&b, " %s", u.machine);
-	}
-#ifdef __GLIBC__
-	buf_printf(&b, ", glibc %s", gnu_get_libc_version());
-#endif
-	return buf_detach(&b, NULL);
+	return platform_string();
 }
 
 /*
