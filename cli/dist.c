@@ -432,17 +432,7 @@ dispatch_jobs(struct dist_run *dr, const struct job_list *jl)
 	char **cov =
 	    cov_for_workers(opts, own != NULL ? own : opts->tx, nspecs, &ncov);
 	struct dispatch_opts dopts = {
-	    .measure =
-	        {
-	            .cov = cov != NULL ? (const char *const *)cov : opts->cov,
-	            .ncov = ncov,
-	            .include = opts->cov_include,
-	            .ninclude = opts->ncov_include,
-	            .exclude = opts->cov_exclude,
-	            .nexclude = opts->ncov_exclude,
-	            .no_cache = opts->no_cache,
-	            .cpu = opts->cpu,
-	        },
+	    .measure = options_measure(opts),
 	    .specs = own != NULL ? own : opts->tx,
 	    .nspecs = nspecs,
 	    .dist = opts->dist,
@@ -464,6 +454,10 @@ dispatch_jobs(struct dist_run *dr, const struct job_list *jl)
 	    .ctx = dr,
 	};
 
+	/* Workers elsewhere get the --cov paths made absolute here. */
+	if (cov != NULL)
+		dopts.measure.cov = (const char *const *)cov;
+	dopts.measure.ncov = ncov;
 	dr->total = jl->n;
 	if (opts->dist == DIST_EACH)
 		dr->total *= count_workers(dopts.specs, nspecs);

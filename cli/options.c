@@ -776,6 +776,23 @@ options_parse(int argc, char **argv, struct options *opts)
 		parse_report(opts, "term");
 }
 
+struct measure_opts
+options_measure(const struct options *opts)
+{
+	struct measure_opts mo = {
+		.cov = opts->cov,
+		.ncov = opts->ncov,
+		.include = opts->cov_include,
+		.ninclude = opts->ncov_include,
+		.exclude = opts->cov_exclude,
+		.nexclude = opts->ncov_exclude,
+		.no_cache = opts->no_cache,
+		.cpu = opts->cpu,
+	};
+
+	return mo;
+}
+
 void
 options_release(struct options *opts)
 {

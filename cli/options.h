@@ -89,5 +89,8 @@ struct options {
 /* Parse argv into opts; usage errors exit 2 with a one-line message. */
 void options_parse(int argc, char **argv, struct options *opts);
 void options_release(struct options *opts);
+/* What the tracer needs of the options: --cov, the globs, the cache, the
+ * CPU placement. */
+struct measure_opts options_measure(const struct options *opts);
 
 #endif

@@ -160,16 +160,7 @@ run_save(const struct options *opts, struct coverage *cov, int status)
 int
 run_command(const struct options *opts)
 {
-	struct measure_opts mopts = {
-		.cov = opts->cov,
-		.ncov = opts->ncov,
-		.include = opts->cov_include,
-		.ninclude = opts->ncov_include,
-		.exclude = opts->cov_exclude,
-		.nexclude = opts->ncov_exclude,
-		.no_cache = opts->no_cache,
-		.cpu = opts->cpu,
-	};
+	struct measure_opts mopts = options_measure(opts);
 	struct coverage *cov = coverage_new();
 	struct sink_state ss = { .cov = cov, .opts = opts };
 	char pidarg[32], *attach_argv[] = { pidarg, NULL };
