@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/run.h"
+#include "common/clock.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -46,15 +47,6 @@ struct dist_run {
 	bool quiet; /* -q: no line per job */
 	double timeout;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A sep(c, title) line as pytest draws it. */
 static void
@@ -483,7 +475,7 @@ run_jobs(const struct options *opts)
 	    .quiet = opts->verbosity < 0,
 	    .timeout = opts->timeout,
 	};
-	double t0 = now();
+	double t0 = clock_monotonic();
 	int status = collect_jobs(opts, &jl);
 
 	if (status != 0)
@@ -502,7 +494,7 @@ run_jobs(const struct options *opts)
 	status = dr.failed > 0 ? 1 : 0;
 	status = run_save(opts, dr.cov, status);
 	status = render_reports(opts, dr.cov, status);
-	summary(&dr, now() - t0);
+	summary(&dr, clock_monotonic() - t0);
 out:
 	release_failures(&dr);
 	coverage_free(dr.cov);

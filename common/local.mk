@@ -4,4 +4,5 @@ noinst_LIBRARIES += %reldir%/libcommon.a
 	%reldir%/xalloc.c %reldir%/xalloc.h \
 	%reldir%/buf.c %reldir%/buf.h \
 	%reldir%/atomicfile.c %reldir%/atomicfile.h \
-	%reldir%/platform.c %reldir%/platform.h
+	%reldir%/platform.c %reldir%/platform.h \
+	%reldir%/clock.c %reldir%/clock.h

@@ -81,6 +81,19 @@ error_errno(const char *fmt, ...)
 	return -1;
 }
 
+int
+error_buf(char *err, size_t errsize, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errsize > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsize, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 void
 warning(const char *fmt, ...)
 {

@@ -2,6 +2,7 @@
 #ifndef COVTRACE_COMMON_LOG_H
 #define COVTRACE_COMMON_LOG_H
 
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 enum log_level {
@@ -24,6 +25,11 @@ noreturn void fatal_errno(const char *fmt, ...)
 /* Print "covtrace: MSG" and return -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Format a message into err (errsize bytes; nothing when 0) for the caller
+ * to report, and return -1: for parsers that say what is wrong without
+ * printing it. */
+int error_buf(char *err, size_t errsize, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Print "covtrace: warning: MSG" unless -q was given. */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

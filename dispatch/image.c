@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "dispatch/image.h"
@@ -217,15 +218,6 @@ find_build_id(const struct image_set *set, const struct image *self,
 	return NULL;
 }
 
-static double
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
 static bool
 want_file(void *ctx, const char *path)
 {
@@ -254,14 +246,14 @@ image_set_get(struct image_set *set, const char *path)
 	set->v[set->n++] = im;
 	set->ltopts.want_file = want_file;
 	set->ltopts.want_ctx = &set->sel;
-	t0 = now_us();
+	t0 = clock_monotonic() * 1e6;
 	if (linetab_load(path, &set->ltopts, &im->lt) == -1)
 		return im;
 	if ((im->same = find_build_id(set, im, im->lt->build_id)) != NULL)
 		return im->same;
-	t1 = now_us();
+	t1 = clock_monotonic() * 1e6;
 	image_build(set, im);
 	debug("'%s': line table %.0f us, breakpoint table %.0f us", path,
-	    t1 - t0, now_us() - t1);
+	    t1 - t0, clock_monotonic() * 1e6 - t1);
 	return im;
 }

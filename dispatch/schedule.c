@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -134,24 +135,6 @@ on_interrupt(int sig)
 	interrupted++;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-epoch(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool
 id_taken(const struct dispatcher *d, const char *id)
 {
@@ -224,7 +207,7 @@ worker_start(struct dispatcher *d, const struct txspec *spec, char *id,
 		return NULL;
 	}
 	verbose("worker %s: started ('%s')", id, spec->text);
-	w->deadline = now() +
+	w->deadline = clock_monotonic() +
 	    (d->opts->start_timeout > 0 ? d->opts->start_timeout
 	                                : START_TIMEOUT);
 	/* SETU goes out before HELO comes in: one round trip less. */
@@ -279,8 +262,8 @@ report_job(struct dispatcher *d, struct wk *w, size_t job,
 	    .outcome = outcome,
 	    .will_retry = will_retry,
 	    .status = status,
-	    .start = w != NULL ? w->job_epoch : epoch(),
-	    .duration = w != NULL ? now() - w->job_start : 0,
+	    .start = w != NULL ? w->job_epoch : clock_realtime(),
+	    .duration = w != NULL ? clock_monotonic() - w->job_start : 0,
 	    .out = w != NULL ? w->jout.data : NULL,
 	    .outlen = w != NULL ? w->jout.len : 0,
 	    .err = w != NULL ? w->jerr.data : NULL,
@@ -603,8 +586,8 @@ give_job(struct dispatcher *d, struct wk *w)
 	w->q->tries[job]++;
 	w->job = job;
 	w->state = WS_BUSY;
-	w->job_start = now();
-	w->job_epoch = epoch();
+	w->job_start = clock_monotonic();
+	w->job_epoch = clock_realtime();
 	w->deadline = d->opts->timeout > 0
 	    ? w->job_start + d->opts->timeout + TIMEOUT_GRACE
 	    : 0;
@@ -653,7 +636,7 @@ schedule(struct dispatcher *d)
 static void
 check_deadlines(struct dispatcher *d)
 {
-	double t = now();
+	double t = clock_monotonic();
 
 	for (size_t i = 0; i < d->nw; i++) {
 		struct wk *w = d->w[i];
@@ -676,7 +659,7 @@ check_deadlines(struct dispatcher *d)
 static int
 poll_timeout(const struct dispatcher *d)
 {
-	double t = now(), soonest = -1;
+	double t = clock_monotonic(), soonest = -1;
 
 	for (size_t i = 0; i < d->nw; i++) {
 		const struct wk *w = d->w[i];

@@ -7,27 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
 #include "dispatch/txspec.h"
 
 /* Shell words. */
-
-static int words_error(char *err, size_t errsize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-words_error(char *err, size_t errsize, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errsize > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsize, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static void
 words_add(char ***wordsp, size_t *np, struct buf *word)
@@ -85,7 +70,7 @@ words_split(const char *line, char ***wordsp, char *err, size_t errsize)
 				goto unclosed;
 		} else if (*p == '\\') {
 			if (p[1] == '\0') {
-				words_error(err, errsize,
+				error_buf(err, errsize,
 				    "a lone backslash ends '%s'", line);
 				goto fail;
 			}
@@ -100,7 +85,7 @@ words_split(const char *line, char ***wordsp, char *err, size_t errsize)
 	*wordsp = words;
 	return (int)n;
 unclosed:
-	words_error(err, errsize, "unclosed quote in '%s'", line);
+	error_buf(err, errsize, "unclosed quote in '%s'", line);
 fail:
 	buf_release(&word);
 	words_free(words);

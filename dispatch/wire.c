@@ -34,22 +34,6 @@ wire_type_name(enum wire_type type)
 	return type_names[type];
 }
 
-static int msg(char *err, size_t errsize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-msg(char *err, size_t errsize, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errsize > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsize, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* A printable excerpt of n bytes at p, for messages. */
 static void
 excerpt(char *dst, size_t size, const char *p, size_t n)
@@ -130,7 +114,7 @@ wire_reader_next(struct wire_reader *rd, struct wire_frame *framep, char *err,
 			continue;
 		len = get_be32(p + 4);
 		if (len > WIRE_MAX_PAYLOAD)
-			return msg(err, errsize,
+			return error_buf(err, errsize,
 			    "%s frame of %" PRIu32 " bytes (at most %u)",
 			    type_names[t], len, WIRE_MAX_PAYLOAD);
 		if (avail - WIRE_HEADER_LEN < len)
@@ -142,7 +126,7 @@ wire_reader_next(struct wire_reader *rd, struct wire_frame *framep, char *err,
 		return 1;
 	}
 	excerpt(shown, sizeof(shown), (const char *)p, avail);
-	return msg(err, errsize, "not a frame: '%s'", shown);
+	return error_buf(err, errsize, "not a frame: '%s'", shown);
 }
 
 /* Writing. */
@@ -435,7 +419,7 @@ decode_field(struct recs *rs, const char *p, size_t n, char **outp)
 		} else if (needs_encoding(c)) {
 			free(out);
 			excerpt(shown, sizeof(shown), p, n);
-			return msg(rs->err, rs->errsize,
+			return error_buf(rs->err, rs->errsize,
 			    "badly encoded field '%s' in %s", shown, rs->type);
 		} else
 			out[k++] = (char)c;
@@ -468,7 +452,7 @@ parse_record(struct recs *rs, const char *p, size_t n, struct rec *rec)
 	memset(rec, 0, sizeof(*rec));
 	if (!valid_name(p, namelen)) {
 		excerpt(shown, sizeof(shown), p, n);
-		return msg(rs->err, rs->errsize, "bad record '%s' in %s", shown,
+		return error_buf(rs->err, rs->errsize, "bad record '%s' in %s", shown,
 		    rs->type);
 	}
 	rec->name = p;
@@ -498,7 +482,7 @@ parse_records(const struct wire_frame *f, struct recs *rs)
 		struct rec rec;
 
 		if (nl == NULL)
-			return msg(rs->err, rs->errsize,
+			return error_buf(rs->err, rs->errsize,
 			    "%s payload does not end in a newline", rs->type);
 		rs->v = xreallocarray(rs->v, rs->n + 1, sizeof(*rs->v));
 		if (parse_record(rs, p, (size_t)(nl - p), &rec) == -1) {
@@ -529,16 +513,16 @@ rec_one(struct recs *rs, const char *name, size_t nfields, bool required,
 		if (!rec_is(&rs->v[i], name))
 			continue;
 		if (*recp != NULL)
-			return msg(rs->err, rs->errsize,
+			return error_buf(rs->err, rs->errsize,
 			    "repeated '%s' record in %s", name, rs->type);
 		if (rs->v[i].nfields != nfields)
-			return msg(rs->err, rs->errsize,
+			return error_buf(rs->err, rs->errsize,
 			    "'%s' record in %s has %zu fields, not %zu", name,
 			    rs->type, rs->v[i].nfields, nfields);
 		*recp = &rs->v[i];
 	}
 	if (*recp == NULL && required)
-		return msg(rs->err, rs->errsize, "%s lacks a '%s' record",
+		return error_buf(rs->err, rs->errsize, "%s lacks a '%s' record",
 		    rs->type, name);
 	return 0;
 }
@@ -549,7 +533,7 @@ rec_check_all(struct recs *rs, const char *name, size_t nfields)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (rec_is(&rs->v[i], name) && rs->v[i].nfields != nfields)
-			return msg(rs->err, rs->errsize,
+			return error_buf(rs->err, rs->errsize,
 			    "'%s' record in %s has %zu fields, not %zu", name,
 			    rs->type, rs->v[i].nfields, nfields);
 	return 0;
@@ -647,7 +631,7 @@ rec_u64(struct recs *rs, const char *name, uint64_t max, bool required,
 	if (r == NULL)
 		return 0;
 	if (!parse_u64(r->fields[0], max, vp))
-		return msg(rs->err, rs->errsize,
+		return error_buf(rs->err, rs->errsize,
 		    "bad number '%.32s' in the '%s' record of %s", r->fields[0],
 		    name, rs->type);
 	if (presentp != NULL)
@@ -667,7 +651,7 @@ rec_int(struct recs *rs, const char *name, int min, int max, int *vp,
 	if (r == NULL)
 		return 0;
 	if (!parse_int(r->fields[0], min, max, vp))
-		return msg(rs->err, rs->errsize,
+		return error_buf(rs->err, rs->errsize,
 		    "bad number '%.32s' in the '%s' record of %s", r->fields[0],
 		    name, rs->type);
 	*presentp = true;
@@ -683,7 +667,7 @@ rec_seconds(struct recs *rs, const char *name, bool required, double *vp)
 	if (rec_one(rs, name, 1, required, &r) == -1)
 		return -1;
 	if (r != NULL && !parse_seconds(r->fields[0], vp))
-		return msg(rs->err, rs->errsize,
+		return error_buf(rs->err, rs->errsize,
 		    "bad seconds '%.32s' in the '%s' record of %s",
 		    r->fields[0], name, rs->type);
 	return 0;
@@ -698,7 +682,7 @@ rec_flag01(struct recs *rs, const char *name, bool *vp)
 	if (rec_one(rs, name, 1, true, &r) == -1)
 		return -1;
 	if (strcmp(r->fields[0], "0") != 0 && strcmp(r->fields[0], "1") != 0)
-		return msg(rs->err, rs->errsize,
+		return error_buf(rs->err, rs->errsize,
 		    "'%s' in %s must be 0 or 1, not '%.32s'", name, rs->type,
 		    r->fields[0]);
 	*vp = r->fields[0][0] == '1';
@@ -798,7 +782,7 @@ setup_lists(struct recs *rs, struct wire_setup *m)
 		if (rec_is(r, "env")) {
 			if (r->fields[0][0] == '\0' ||
 			    strchr(r->fields[0], '=') != NULL)
-				return msg(rs->err, rs->errsize,
+				return error_buf(rs->err, rs->errsize,
 				    "bad variable name in SETU");
 			m->env =
 			    xreallocarray(m->env, m->nenv + 1, sizeof(*m->env));
@@ -827,7 +811,7 @@ setup_flags(struct recs *rs, struct wire_setup *m)
 		return -1;
 	if (r != NULL && strcmp(r->fields[0], "same") != 0 &&
 	    strcmp(r->fields[0], "any") != 0)
-		return msg(rs->err, rs->errsize, "bad cpu '%.32s' in SETU",
+		return error_buf(rs->err, rs->errsize, "bad cpu '%.32s' in SETU",
 		    r->fields[0]);
 	m->cpu_same = r != NULL && strcmp(r->fields[0], "same") == 0;
 	if (rec_int(rs, "nice", -20, 19, &m->nice, &m->nice_set) == -1 ||
@@ -948,7 +932,7 @@ parse_ranges(struct recs *rs, const char *name, const char *s, uint32_t **vp,
 		if (dash != NULL)
 			*dash = '-';
 		if (!ok) {
-			msg(rs->err, rs->errsize,
+			error_buf(rs->err, rs->errsize,
 			    "bad line range '%.32s' in the '%s' record of %s",
 			    tok, name, rs->type);
 			free(tok);
@@ -996,7 +980,7 @@ file_funcs(struct recs *rs, struct file_lines *fl)
 		if (!parse_u64(r->fields[0], UINT32_MAX, &line) || line == 0 ||
 		    (strcmp(r->fields[1], "0") != 0 &&
 		        strcmp(r->fields[1], "1") != 0))
-			return msg(rs->err, rs->errsize,
+			return error_buf(rs->err, rs->errsize,
 			    "bad function record in FILE");
 		fl->funcs = xreallocarray(fl->funcs, fl->nfuncs + 1,
 		    sizeof(*fl->funcs));
@@ -1030,16 +1014,16 @@ file_lines_get(struct recs *rs, struct file_lines *fl)
 	    rec_one(rs, "hit", 1, true, &hit) == -1)
 		return -1;
 	if (!is_build_id(fl->build_id))
-		return msg(rs->err, rs->errsize, "bad build-id in FILE");
+		return error_buf(rs->err, rs->errsize, "bad build-id in FILE");
 	if (fl->path[0] == '\0')
-		return msg(rs->err, rs->errsize, "empty file name in FILE");
+		return error_buf(rs->err, rs->errsize, "empty file name in FILE");
 	if (parse_ranges(rs, "lines", lines->fields[0], &fl->lines, &fl->nlines,
 	        &total) == -1 ||
 	    parse_ranges(rs, "hit", hit->fields[0], &fl->hit, &fl->nhit,
 	        &total) == -1)
 		return -1;
 	if (!is_subset(fl->hit, fl->nhit, fl->lines, fl->nlines))
-		return msg(rs->err, rs->errsize,
+		return error_buf(rs->err, rs->errsize,
 		    "hit lines that are not statement lines in FILE");
 	return file_funcs(rs, fl);
 }
@@ -1086,7 +1070,7 @@ wire_get_done(const struct wire_frame *f, struct wire_done *m, char *err,
 	if (dropped != NULL &&
 	    (!parse_u64(dropped->fields[0], UINT64_MAX, &m->dropped_out) ||
 	        !parse_u64(dropped->fields[1], UINT64_MAX, &m->dropped_err))) {
-		msg(err, errsize, "bad 'dropped' record in DONE");
+		error_buf(err, errsize, "bad 'dropped' record in DONE");
 		goto out;
 	}
 	m->status = (int)status;

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/platform.h"
@@ -399,24 +400,6 @@ watchdog_stop(struct watchdog *wd)
 
 /* Running a job. */
 
-static double
-now_realtime(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-now_monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 exit_status_of(int wstatus)
 {
@@ -489,10 +472,10 @@ job_run_progress(const struct measure_opts *mo, const char *command,
 	struct collector c = { .progress = progress };
 	struct redirect r;
 	char **argv = NULL, err[512];
-	double t0 = now_monotonic();
+	double t0 = clock_monotonic();
 
 	memset(jr, 0, sizeof(*jr));
-	jr->start = now_realtime();
+	jr->start = clock_realtime();
 	if (redirect_begin(&r) == -1) {
 		jr->status = 1;
 		return;
@@ -516,7 +499,7 @@ job_run_progress(const struct measure_opts *mo, const char *command,
 	redirect_end(&r, jr);
 	words_free(argv);
 	collector_finish(&c, jr);
-	jr->duration = now_monotonic() - t0;
+	jr->duration = clock_monotonic() - t0;
 }
 
 void
