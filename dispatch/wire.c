@@ -452,8 +452,8 @@ parse_record(struct recs *rs, const char *p, size_t n, struct rec *rec)
 	memset(rec, 0, sizeof(*rec));
 	if (!valid_name(p, namelen)) {
 		excerpt(shown, sizeof(shown), p, n);
-		return error_buf(rs->err, rs->errsize, "bad record '%s' in %s", shown,
-		    rs->type);
+		return error_buf(rs->err, rs->errsize, "bad record '%s' in %s",
+		    shown, rs->type);
 	}
 	rec->name = p;
 	rec->namelen = namelen;
@@ -811,8 +811,8 @@ setup_flags(struct recs *rs, struct wire_setup *m)
 		return -1;
 	if (r != NULL && strcmp(r->fields[0], "same") != 0 &&
 	    strcmp(r->fields[0], "any") != 0)
-		return error_buf(rs->err, rs->errsize, "bad cpu '%.32s' in SETU",
-		    r->fields[0]);
+		return error_buf(rs->err, rs->errsize,
+		    "bad cpu '%.32s' in SETU", r->fields[0]);
 	m->cpu_same = r != NULL && strcmp(r->fields[0], "same") == 0;
 	if (rec_int(rs, "nice", -20, 19, &m->nice, &m->nice_set) == -1 ||
 	    rec_int(rs, "verbosity", -1, 9, &m->verbosity, &present) == -1)
@@ -1016,7 +1016,8 @@ file_lines_get(struct recs *rs, struct file_lines *fl)
 	if (!is_build_id(fl->build_id))
 		return error_buf(rs->err, rs->errsize, "bad build-id in FILE");
 	if (fl->path[0] == '\0')
-		return error_buf(rs->err, rs->errsize, "empty file name in FILE");
+		return error_buf(rs->err, rs->errsize,
+		    "empty file name in FILE");
 	if (parse_ranges(rs, "lines", lines->fields[0], &fl->lines, &fl->nlines,
 	        &total) == -1 ||
 	    parse_ranges(rs, "hit", hit->fields[0], &fl->hit, &fl->nhit,
