@@ -121,7 +121,26 @@ regex_excludes(const struct excluder *ex, const char *text)
 	return false;
 }
 
-/* Per source line: excluded or not (index 0 is line 1). */
+/* The lines that may carry a marker, those that hold "_EXCL_", found by
+ * one scan of the whole text rather than a search per line; NULL when
+ * there is none. */
+static bool *
+marker_lines(const struct source *src)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	bool *mark = NULL;
+
+	while ((p = memmem(p, (size_t)(end - p), "_EXCL_", 6)) != NULL) {
+		if (mark == NULL)
+			mark = xcalloc(src->nlines + 1, sizeof(*mark));
+		mark[source_line_at(src, p) - 1] = true;
+		p += 6;
+	}
+	return mark;
+}
+
+/* Per source line: excluded or not (index 0 is line 1); NULL when no line
+ * is. */
 static bool *
 excluded_lines(const struct excluder *ex, const char *path,
     const struct source *src, const struct cov_file *f)
@@ -130,17 +149,24 @@ excluded_lines(const struct excluder *ex, const char *path,
 	    {"LCOV_EXCL_", 10, 0},
 	    {"GCOVR_EXCL_", 11, 0},
 	};
-	bool *excl = xcalloc(src->nlines + 1, sizeof(*excl));
+	const size_t nfams = sizeof(fams) / sizeof(*fams);
+	bool *mark = marker_lines(src), *excl;
+	bool regexes = ex != NULL && ex->n > 0;
 	size_t si = 0, fi = 0;
 
+	if (mark == NULL && !regexes)
+		return NULL;
+	excl = xcalloc(src->nlines + 1, sizeof(*excl));
 	for (uint32_t ln = 1; ln <= src->nlines; ln++) {
 		const char *text = src->lines[ln - 1];
 		bool wanted;
 
-		for (size_t k = 0; k < sizeof(fams) / sizeof(*fams); k++)
-			if (family_excludes(&fams[k], path, ln, text))
+		for (size_t k = 0; k < nfams; k++)
+			if (mark != NULL && mark[ln - 1]
+				? family_excludes(&fams[k], path, ln, text)
+				: fams[k].open_at != 0)
 				excl[ln - 1] = true;
-		if (excl[ln - 1] || ex == NULL || ex->n == 0)
+		if (excl[ln - 1] || !regexes)
 			continue;
 		/* Regular expressions cost; only lines that count try them. */
 		while (si < f->nlines && f->lines[si].line < ln)
@@ -152,12 +178,13 @@ excluded_lines(const struct excluder *ex, const char *path,
 		if (wanted && regex_excludes(ex, text))
 			excl[ln - 1] = true;
 	}
-	for (size_t k = 0; k < sizeof(fams) / sizeof(*fams); k++)
+	for (size_t k = 0; k < nfams; k++)
 		if (fams[k].open_at != 0)
 			warning("'%s' line %u: %sSTART without a matching "
 			        "%sSTOP; excluded to the end of the file",
 			    path, fams[k].open_at, fams[k].prefix,
 			    fams[k].prefix);
+	free(mark);
 	return excl;
 }
 
@@ -208,8 +235,8 @@ coverage_exclude(struct coverage *cov, const struct excluder *ex)
 			    f->path, strerror(errno));
 			continue;
 		}
-		excl = excluded_lines(ex, f->path, &src, f);
-		apply(f, excl, src.nlines);
+		if ((excl = excluded_lines(ex, f->path, &src, f)) != NULL)
+			apply(f, excl, src.nlines);
 		free(excl);
 		source_release(&src);
 	}

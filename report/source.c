@@ -84,6 +84,7 @@ source_read(const char *path, struct source *src)
 	if (read_fd(fd, (size_t)st.st_size, &src->text, &len) == -1)
 		goto fail;
 	close(fd);
+	src->len = len;
 	split_lines(src, len);
 	return 0;
 fail:
@@ -91,6 +92,23 @@ fail:
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+uint32_t
+source_line_at(const struct source *src, const char *p)
+{
+	size_t lo = 0, hi = src->nlines;
+
+	/* The last line that starts at or before p. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (src->lines[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo + 1;
 }
 
 void
