@@ -20,6 +20,7 @@ enum {
 	OPT_DATA_FILE,
 	OPT_NO_CACHE,
 	OPT_CPU,
+	OPT_IDLE,
 	OPT_PARALLEL_MODE,
 	OPT_COV_APPEND,
 	OPT_KEEP,
@@ -53,6 +54,7 @@ static const struct option long_options[] = {
 	{ "data-file", required_argument, NULL, OPT_DATA_FILE },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "parallel-mode", no_argument, NULL, OPT_PARALLEL_MODE },
 	{ "cov-append", no_argument, NULL, OPT_COV_APPEND },
 	{ "keep", no_argument, NULL, OPT_KEEP },
@@ -118,6 +120,7 @@ option_modes(int c)
 	case OPT_WORKER:
 	case OPT_NO_CACHE:
 	case OPT_CPU:
+	case OPT_IDLE:
 	case OPT_PARALLEL_MODE:
 		return RUN;
 	case OPT_COV_APPEND:
@@ -181,6 +184,8 @@ usage(void)
 	       "  --no-cache          neither read nor write the line-table cache\n"
 	       "  --cpu=PLACEMENT     any (default) or same: pin covtrace and the\n"
 	       "                      program to one CPU\n"
+	       "  --idle=MODE         poll (default: idle CPUs poll while tracing,\n"
+	       "                      when covtrace may ask) or sleep\n"
 	       "  --parallel-mode     save to FILE.HOST.PID.RANDOM, for combine\n"
 	       "\n"
 	       "Jobs and workers (PATH...: every executable file under PATH is a job):\n"
@@ -611,6 +616,15 @@ parse_option(int c, struct options *opts)
 			usage_error("unknown CPU placement '%s' (expected any or same)",
 			    optarg);
 		break;
+	case OPT_IDLE:
+		if (strcmp(optarg, "poll") == 0)
+			opts->idle_sleep = false;
+		else if (strcmp(optarg, "sleep") == 0)
+			opts->idle_sleep = true;
+		else
+			usage_error("unknown idle mode '%s' (expected poll or sleep)",
+			    optarg);
+		break;
 	case OPT_PATH_MAP:
 		parse_path_map(opts, optarg);
 		break;
@@ -788,6 +802,7 @@ options_measure(const struct options *opts)
 		.nexclude = opts->ncov_exclude,
 		.no_cache = opts->no_cache,
 		.cpu = opts->cpu,
+		.idle_poll = !opts->idle_sleep,
 	};
 
 	return mo;

@@ -40,6 +40,7 @@ struct options {
 	const char *data_file;
 	bool no_cache;
 	enum cpu_placement cpu;
+	bool idle_sleep; /* --idle=sleep */
 	int verbosity;
 	char **command;		/* NULL-terminated */
 

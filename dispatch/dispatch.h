@@ -20,6 +20,7 @@ struct measure_opts {
 	size_t nexclude;
 	bool no_cache;
 	enum cpu_placement cpu;
+	bool idle_poll;	/* --idle=poll */
 	/* With line_sink.progress: every progress_ms milliseconds of a run,
 	 * what it covered so far is handed to the sink (0: only at the end). */
 	unsigned progress_ms;

@@ -150,7 +150,8 @@ measure(const struct measure_opts *opts, const char *path, char *const argv[],
     pid_t pid, const struct line_sink *sink, int *statusp,
     struct tracer_stats *stats)
 {
-	struct tracer_opts topts = { .cpu = opts->cpu };
+	struct tracer_opts topts = { .cpu = opts->cpu,
+		.idle_poll = opts->idle_poll };
 	struct image_set set;
 	struct breakpoint_source src = {
 		.image_for_file = image_for_file,

@@ -182,6 +182,7 @@ send_setup(struct dispatcher *d, struct wk *w)
 	    .nexclude = o->measure.nexclude,
 	    .no_cache = o->measure.no_cache,
 	    .cpu_same = o->measure.cpu == CPU_SAME,
+	    .idle_sleep = !o->measure.idle_poll,
 	    .verbosity = o->verbosity,
 	};
 

@@ -285,6 +285,7 @@ wire_put_setup(struct buf *out, const struct wire_setup *m)
 	if (m->no_cache)
 		wire_record(out, "no-cache", 0, NULL);
 	wire_record_str(out, "cpu", m->cpu_same ? "same" : "any");
+	wire_record_str(out, "idle", m->idle_sleep ? "sleep" : "poll");
 	buf_printf(out, "verbosity %d\n", m->verbosity);
 	wire_end(out, start);
 }
@@ -814,6 +815,13 @@ setup_flags(struct recs *rs, struct wire_setup *m)
 		return error_buf(rs->err, rs->errsize,
 		    "bad cpu '%.32s' in SETU", r->fields[0]);
 	m->cpu_same = r != NULL && strcmp(r->fields[0], "same") == 0;
+	if (rec_one(rs, "idle", 1, false, &r) == -1)
+		return -1;
+	if (r != NULL && strcmp(r->fields[0], "poll") != 0 &&
+	    strcmp(r->fields[0], "sleep") != 0)
+		return error_buf(rs->err, rs->errsize,
+		    "bad idle '%.32s' in SETU", r->fields[0]);
+	m->idle_sleep = r != NULL && strcmp(r->fields[0], "sleep") == 0;
 	if (rec_int(rs, "nice", -20, 19, &m->nice, &m->nice_set) == -1 ||
 	    rec_int(rs, "verbosity", -1, 9, &m->verbosity, &present) == -1)
 		return -1;

@@ -99,6 +99,7 @@ struct wire_setup {
 	size_t nexclude;
 	bool no_cache;
 	bool cpu_same;
+	bool idle_sleep; /* --idle=sleep */
 	int verbosity;
 };
 

@@ -718,6 +718,7 @@ worker_setup(struct worker *w, const struct wire_frame *f)
 	w->mo.nexclude = w->setup.nexclude;
 	w->mo.no_cache = w->setup.no_cache;
 	w->mo.cpu = w->setup.cpu_same ? CPU_SAME : CPU_ANY;
+	w->mo.idle_poll = !w->setup.idle_sleep;
 	/* A long job streams its coverage once a second. */
 	w->mo.progress_ms = WORKER_PROGRESS_MS;
 	w->set_up = true;

@@ -33,6 +33,7 @@ T_SHELL_TESTS = \
 	%reldir%/t2004-tracer-signals.sh \
 	%reldir%/t2005-tracer-many-functions.sh \
 	%reldir%/t2006-tracer-attach.sh \
+	%reldir%/t2007-tracer-idle.sh \
 	%reldir%/t3000-dispatch-jobs.sh \
 	%reldir%/t3001-dispatch-options.sh \
 	%reldir%/t3002-dispatch-load.sh \

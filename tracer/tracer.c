@@ -287,6 +287,41 @@ pin_to_current_cpu(void)
 		warning_errno("cannot pin to CPU %d", cpu);
 }
 
+/* Ask for a CPU wake-up latency of zero through /dev/cpu_dma_latency: idle
+ * CPUs then poll instead of sleeping.  A stop leaves the traced thread's
+ * CPU idle, and on an idle machine waking that CPU from a sleep state is
+ * most of what a stop across CPUs costs.  The request holds while the
+ * returned descriptor is open; -1 when it cannot be made (only root may,
+ * usually), which is not an error. */
+static int
+request_idle_poll(const struct tracer_opts *opts)
+{
+	const int32_t zero = 0;
+	int fd;
+
+	if (!opts->idle_poll)
+		return -1;
+	if ((fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC)) == -1) {
+		verbose("idle CPUs may sleep while tracing: cannot open /dev/cpu_dma_latency: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (write(fd, &zero, sizeof(zero)) != (ssize_t)sizeof(zero)) {
+		verbose("idle CPUs may sleep while tracing: cannot write /dev/cpu_dma_latency: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+release_idle_poll(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}
+
 static void
 child_exec(const char *path, char *const argv[], int errfd)
 {
@@ -626,6 +661,7 @@ tracer_attach(pid_t pid, const struct tracer_opts *opts,
 	struct aspace *as;
 	struct tracee *t;
 	size_t pos = 0;
+	int qos;
 
 	memset(stats, 0, sizeof(*stats));
 	*statusp = 0;
@@ -639,6 +675,7 @@ tracer_attach(pid_t pid, const struct tracer_opts *opts,
 		set_stop_handlers(false);
 		return -1;
 	}
+	qos = request_idle_poll(opts);
 	while ((t = tracee_next(&pos)) != NULL) {
 		as->refs++;
 		tracee_set_aspace(t, as);
@@ -651,6 +688,7 @@ tracer_attach(pid_t pid, const struct tracer_opts *opts,
 	if (tracee_count() > 0)
 		detach_all(&r);
 	set_stop_handlers(false);
+	release_idle_poll(qos);
 	*statusp = r.top_status;
 	return 0;
 }
@@ -661,7 +699,7 @@ tracer_run(const char *path, char *const argv[],
     int *statusp, struct tracer_stats *stats)
 {
 	struct run r = { .fc = { .src = src, .stats = stats }, .opts = opts };
-	int errfd = -1, e;
+	int errfd = -1, e, qos;
 
 	memset(stats, 0, sizeof(*stats));
 	if (opts->cpu == CPU_SAME)
@@ -672,7 +710,9 @@ tracer_run(const char *path, char *const argv[],
 		*statusp = 126 << 8;
 		return -1;
 	}
+	qos = request_idle_poll(opts);
 	event_loop(&r);
+	release_idle_poll(qos);
 	forward_pid = 0;
 	set_forwarding(false);
 	if (!r.fc.first_exec_done &&

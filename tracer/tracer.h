@@ -72,6 +72,9 @@ enum cpu_placement {
 
 struct tracer_opts {
 	enum cpu_placement cpu;
+	/* Ask the kernel to keep idle CPUs polling while tracing (the PM QoS
+	 * CPU latency request), when it lets covtrace. */
+	bool idle_poll;
 	/* Called every tick_ms milliseconds while the traced processes run
 	 * (0: never), from the tracer's own thread, between two events. */
 	void (*tick)(void *ctx);
