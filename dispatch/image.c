@@ -25,7 +25,12 @@ image_set_release(struct image_set *set)
 		if (im->measured)
 			bp_image_release(&im->bp);
 		linetab_free(im->lt);
-		free(im->lines);
+		free(im->own.lines);
+		free(im->own.addrs);
+		free(im->own.addr_line_start);
+		free(im->own.addr_lines);
+		free(im->own.line_addr_start);
+		free(im->own.line_addrs);
 		free(im->path);
 		free(im);
 	}
@@ -34,116 +39,94 @@ image_set_release(struct image_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* Line ids for the selected (file, line) pairs, numbered in (file, line)
- * order through a direct index: base[file] + line holds the id + 1.  The
- * index costs four bytes per line of each selected file's longest line
- * number, far less than a hash table over the rows. */
-struct line_index {
-	size_t *base;		/* per file; SIZE_MAX when not selected */
-	uint32_t *ids;
-	size_t n;
-};
-
+/* The tables of an image of which only some files are selected: the lines
+ * of those files, renumbered in the same order, the addresses that hold one
+ * of them, and the maps between the two. */
 static void
-line_index_build(struct line_index *ix, struct image *im,
-    const bool *selected)
+filter_tables(struct image *im, const bool *selected, size_t nsel)
 {
 	const struct linetab *lt = im->lt;
-	uint32_t *maxline = xcalloc(lt->nfiles + 1, sizeof(*maxline));
-	size_t nlines = 0;
+	uint32_t *newid = xcalloc(lt->nlines + 1, sizeof(*newid));
+	uint32_t *fill = xcalloc(nsel + 1, sizeof(*fill));
+	size_t n = 0, na = 0, nrefs = 0, k = 0;
 
-	for (size_t i = 0; i < lt->nrows; i++)
-		if (selected[lt->rows[i].file] &&
-		    lt->rows[i].line > maxline[lt->rows[i].file])
-			maxline[lt->rows[i].file] = lt->rows[i].line;
-	ix->base = xcalloc(lt->nfiles + 1, sizeof(*ix->base));
-	ix->n = 0;
-	for (size_t f = 0; f < lt->nfiles; f++) {
-		ix->base[f] = ix->n;
-		ix->n += selected[f] ? (size_t)maxline[f] + 1 : 0;
-	}
-	ix->ids = xcalloc(ix->n + 1, sizeof(*ix->ids));
-	for (size_t i = 0; i < lt->nrows; i++)
-		if (selected[lt->rows[i].file])
-			ix->ids[ix->base[lt->rows[i].file] + lt->rows[i].line] = 1;
-	for (size_t f = 0; f < lt->nfiles; f++)
-		for (size_t l = 0; selected[f] && l <= maxline[f]; l++)
-			if (ix->ids[ix->base[f] + l] != 0)
-				nlines++;
-	im->lines = xcalloc(nlines + 1, sizeof(*im->lines));
-	im->bp.nlines = 0;
-	for (size_t f = 0; f < lt->nfiles; f++)
-		for (size_t l = 0; selected[f] && l <= maxline[f]; l++) {
-			uint32_t *slot = &ix->ids[ix->base[f] + l];
-
-			if (*slot == 0)
-				continue;
-			im->lines[im->bp.nlines].file = (uint32_t)f;
-			im->lines[im->bp.nlines].line = (uint32_t)l;
-			*slot = (uint32_t)++im->bp.nlines;
+	im->own.lines = xcalloc(nsel + 1, sizeof(*im->own.lines));
+	for (size_t l = 0; l < lt->nlines; l++) {
+		newid[l] = UINT32_MAX;
+		if (selected[lt->lines[l].file]) {
+			im->own.lines[n] = lt->lines[l];
+			newid[l] = (uint32_t)n++;
 		}
-	free(maxline);
-}
+	}
+	for (size_t a = 0; a < lt->naddrs; a++) {
+		size_t m = 0;
 
-/* Fill the address table and the address -> lines map from the selected
- * rows (sorted by address). */
-static void
-build_addr_map(struct image *im, const bool *selected)
-{
-	const struct linetab *lt = im->lt;
-	struct bp_image *bp = &im->bp;
-	struct line_index ix;
-	size_t nrefs = 0;
+		for (uint32_t r = lt->addr_line_start[a];
+		     r < lt->addr_line_start[a + 1]; r++)
+			m += newid[lt->addr_lines[r]] != UINT32_MAX;
+		na += m > 0;
+		nrefs += m;
+	}
+	im->own.addrs = xcalloc(na + 1, sizeof(*im->own.addrs));
+	im->own.addr_line_start = xcalloc(na + 2, sizeof(uint32_t));
+	im->own.addr_lines = xcalloc(nrefs + 1, sizeof(uint32_t));
+	im->own.line_addr_start = xcalloc(nsel + 2, sizeof(uint32_t));
+	im->own.line_addrs = xcalloc(nrefs + 1, sizeof(uint32_t));
+	na = 0;
+	for (size_t a = 0; a < lt->naddrs; a++) {
+		size_t first = k;
 
-	line_index_build(&ix, im, selected);
-	bp->addrs = xcalloc(lt->nrows + 1, sizeof(*bp->addrs));
-	bp->addr_line_start = xcalloc(lt->nrows + 2, sizeof(uint32_t));
-	bp->addr_lines = xcalloc(lt->nrows + 1, sizeof(uint32_t));
-	for (size_t i = 0; i < lt->nrows; i++) {
-		const struct linerow *row = &lt->rows[i];
-		uint32_t id;
-		bool dup = false;
-
-		if (!selected[row->file])
+		for (uint32_t r = lt->addr_line_start[a];
+		     r < lt->addr_line_start[a + 1]; r++)
+			if (newid[lt->addr_lines[r]] != UINT32_MAX)
+				im->own.addr_lines[k++] =
+				    newid[lt->addr_lines[r]];
+		if (k == first)
 			continue;
-		id = ix.ids[ix.base[row->file] + row->line] - 1;
-		if (bp->naddrs == 0 || bp->addrs[bp->naddrs - 1] != row->addr) {
-			bp->addrs[bp->naddrs++] = row->addr;
-			bp->addr_line_start[bp->naddrs - 1] = (uint32_t)nrefs;
-		}
-		for (size_t k = bp->addr_line_start[bp->naddrs - 1]; k < nrefs;
-		     k++)
-			dup |= bp->addr_lines[k] == id;
-		if (!dup)
-			bp->addr_lines[nrefs++] = id;
+		im->own.addrs[na] = lt->addrs[a];
+		im->own.addr_line_start[na++] = (uint32_t)first;
 	}
-	bp->addr_line_start[bp->naddrs] = (uint32_t)nrefs;
-	free(ix.base);
-	free(ix.ids);
-}
+	im->own.addr_line_start[na] = (uint32_t)k;
+	/* The inverse map, by counting; addresses come out ascending. */
+	for (k = 0; k < nrefs; k++)
+		im->own.line_addr_start[im->own.addr_lines[k] + 1]++;
+	for (size_t l = 0; l < nsel; l++)
+		im->own.line_addr_start[l + 1] += im->own.line_addr_start[l];
+	for (size_t a = 0; a < na; a++)
+		for (k = im->own.addr_line_start[a];
+		     k < im->own.addr_line_start[a + 1]; k++) {
+			uint32_t l = im->own.addr_lines[k];
 
-/* The inverse map, line -> addresses, by counting. */
-static void
-build_line_map(struct bp_image *bp)
-{
-	uint32_t nrefs = bp->addr_line_start[bp->naddrs];
-	uint32_t *fill = xcalloc(bp->nlines + 1, sizeof(*fill));
-
-	bp->line_addr_start = xcalloc(bp->nlines + 1, sizeof(uint32_t));
-	bp->line_addrs = xcalloc(nrefs + 1, sizeof(uint32_t));
-	for (uint32_t k = 0; k < nrefs; k++)
-		bp->line_addr_start[bp->addr_lines[k] + 1]++;
-	for (size_t l = 0; l < bp->nlines; l++)
-		bp->line_addr_start[l + 1] += bp->line_addr_start[l];
-	for (size_t a = 0; a < bp->naddrs; a++)
-		for (uint32_t k = bp->addr_line_start[a];
-		     k < bp->addr_line_start[a + 1]; k++) {
-			uint32_t l = bp->addr_lines[k];
-
-			bp->line_addrs[bp->line_addr_start[l] + fill[l]++] =
-			    (uint32_t)a;
+			im->own.line_addrs[im->own.line_addr_start[l] +
+			    fill[l]++] = (uint32_t)a;
 		}
 	free(fill);
+	free(newid);
+	im->lines = im->own.lines;
+	im->bp.nlines = nsel;
+	im->bp.naddrs = na;
+	im->bp.addrs = im->own.addrs;
+	im->bp.addr_line_start = im->own.addr_line_start;
+	im->bp.addr_lines = im->own.addr_lines;
+	im->bp.line_addr_start = im->own.line_addr_start;
+	im->bp.line_addrs = im->own.line_addrs;
+}
+
+/* The tables of an image whose lines are all selected: the line table's
+ * index as it is, mapped from the cache or decoded. */
+static void
+use_index(struct image *im)
+{
+	const struct linetab *lt = im->lt;
+
+	im->lines = lt->lines;
+	im->bp.nlines = lt->nlines;
+	im->bp.naddrs = lt->naddrs;
+	im->bp.addrs = lt->addrs;
+	im->bp.addr_line_start = lt->addr_line_start;
+	im->bp.addr_lines = lt->addr_lines;
+	im->bp.line_addr_start = lt->line_addr_start;
+	im->bp.line_addrs = lt->line_addrs;
 }
 
 /* The original code under the breakpoints, from the file: cheaper than
@@ -166,27 +149,29 @@ static void
 image_build(struct image_set *set, struct image *im)
 {
 	const struct linetab *lt = im->lt;
-	bool *selected = xcalloc(lt->nfiles + 1, sizeof(*selected));
-	bool any = false;
+	bool *selected;
+	size_t nsel = 0;
 
+	if (lt->rows_elided || lt->nlines == 0)
+		return;
+	selected = xcalloc(lt->nfiles + 1, sizeof(*selected));
 	for (size_t f = 0; f < lt->nfiles; f++)
-		{
 		selected[f] = selection_match(&set->sel, lt->files[f]);
-		any |= selected[f];
-	}
-	if (any) {
-		build_addr_map(im, selected);
-		build_line_map(&im->bp);
-		im->bp.pie = lt->pie;
-		im->bp.entry = lt->entry;
-		im->bp.path = xstrdup(im->path);
-		bp_image_init(&im->bp);
-		read_file_text(im);
-		im->measured = im->bp.nlines > 0;
-		if (!im->measured)
-			bp_image_release(&im->bp);
-	}
+	for (size_t l = 0; l < lt->nlines; l++)
+		nsel += selected[lt->lines[l].file];
+	if (nsel == lt->nlines)
+		use_index(im);
+	else if (nsel > 0)
+		filter_tables(im, selected, nsel);
 	free(selected);
+	if (nsel == 0)
+		return;
+	im->bp.pie = lt->pie;
+	im->bp.entry = lt->entry;
+	im->bp.path = xstrdup(im->path);
+	bp_image_init(&im->bp);
+	read_file_text(im);
+	im->measured = true;
 }
 
 static struct image *

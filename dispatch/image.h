@@ -11,11 +11,6 @@
 #include "dwarf/dwarf.h"
 #include "tracer/tracer.h"
 
-struct line_ref {
-	uint32_t file;		/* index into the line table's files */
-	uint32_t line;
-};
-
 struct image {
 	char *path;
 	dev_t dev;
@@ -26,7 +21,15 @@ struct image {
 	struct image *same;	/* an earlier image with the same build-id */
 	bool measured;		/* bp holds selected lines */
 	struct bp_image bp;
-	struct line_ref *lines;	/* per line id of bp */
+	const struct linepos *lines; /* per line id of bp */
+	/* The tables of bp when only some files of the line table are
+	 * selected; else bp uses the line table's index as it is. */
+	struct {
+		struct linepos *lines;
+		uint64_t *addrs;
+		uint32_t *addr_line_start, *addr_lines;
+		uint32_t *line_addr_start, *line_addrs;
+	} own;
 };
 
 struct image_set {

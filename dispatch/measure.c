@@ -49,7 +49,7 @@ emit_image(const struct image *im, const struct line_sink *sink)
 	const struct bp_image *bp = &im->bp;
 
 	for (size_t l = 0; l < bp->nlines; l++) {
-		const struct line_ref *lr = &im->lines[l];
+		const struct linepos *lr = &im->lines[l];
 
 		sink->line(sink->ctx, im->lt->build_id, im->path,
 		    im->lt->files[lr->file], lr->line, bp->hit[l] != 0);

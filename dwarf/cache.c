@@ -1,21 +1,25 @@
 /*
  * Cache entry layout (native byte order, for this machine only):
  *
- *	char     magic[8]	"CTLTAB7\n"
+ *	char     magic[8]	"CTLTAB8\n"
  *	uint64_t size		the whole entry, in bytes
  *	uint64_t flags		1: pie, 2: has_debug
  *	uint64_t entry		e_entry
- *	uint64_t nfiles, nrows, strbytes, rows_skipped, nfuncs, names_len
+ *	uint64_t nfiles, strbytes, rows_skipped
+ *	uint64_t naddrs, nlines, nrefs, nfuncs, names_len
  *	uint64_t head_hash	of the header (with head_hash 0) and strings
  *	char     strings[strbytes]	nfiles NUL-terminated paths, then NULs
  *				up to an 8-byte boundary
- *	struct linerow rows[nrows]
  *	struct linefunc funcs[nfuncs]
+ *	the line index		as dwarf/lineindex.c lays it out
  *	char     names[names_len]	function names
+ *	char     pad[]		NULs up to an 8-byte boundary
  *	uint64_t hash		of every byte before it
  *
  * The file names come first with a hash of their own, so that an image
- * with no selected source costs a read of its names, not of its rows.
+ * with no selected source costs a read of its names, not of its index.
+ * The index is the tracer's breakpoint table as it is: a loaded entry is
+ * used where it is mapped, with no work beyond checking it.
  * Entries are written to a temporary file and renamed into place, so a
  * reader sees a whole entry or none; the sizes and hashes catch the rest.
  */
@@ -35,8 +39,9 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
+#include "dwarf/lineindex.h"
 
-#define CACHE_MAGIC "CTLTAB7\n"
+#define CACHE_MAGIC "CTLTAB8\n"
 
 struct cache_header {
 	char magic[8];
@@ -44,33 +49,42 @@ struct cache_header {
 	uint64_t flags;
 	uint64_t entry;
 	uint64_t nfiles;
-	uint64_t nrows;
 	uint64_t strbytes;
 	uint64_t rows_skipped;
+	uint64_t naddrs;
+	uint64_t nlines;
+	uint64_t nrefs;
 	uint64_t nfuncs;
 	uint64_t names_len;
 	uint64_t head_hash;
 };
 
-/* A fast 64-bit hash over 8-byte words; catches truncation and garbage. */
+/* A fast 64-bit hash over 8-byte words, in eight independent lanes so that
+ * the multiplications overlap; catches truncation and garbage.  A changed
+ * word always changes its lane's state: xor with the same word and
+ * multiplication by an odd constant are both one-to-one. */
 static uint64_t
 cache_hash(uint64_t seed, const unsigned char *p, size_t len)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ULL ^ seed;
-	uint64_t h[4] = { k, k ^ 1, k ^ 2, k ^ 3 }, w;
+	uint64_t h[8], w;
 	size_t i = 0;
 
-	for (; i + 32 <= len; i += 32)
-		for (int j = 0; j < 4; j++) {
+	for (int j = 0; j < 8; j++)
+		h[j] = k + (uint64_t)j;
+	for (; i + 64 <= len; i += 64)
+		for (int j = 0; j < 8; j++) {
 			memcpy(&w, p + i + 8 * j, 8);
 			h[j] = (h[j] ^ w) * 0xff51afd7ed558ccdULL;
-			h[j] ^= h[j] >> 29;
 		}
 	for (; i < len; i++)
 		h[0] = (h[0] ^ p[i]) * 0xc4ceb9fe1a85ec53ULL;
-	w = h[0] ^ (h[1] << 1) ^ (h[2] << 2) ^ (h[3] << 3) ^ len;
-	w ^= w >> 33;
-	return w * 0xff51afd7ed558ccdULL;
+	w = len;
+	for (int j = 0; j < 8; j++) {
+		w = (w ^ h[j] ^ (h[j] >> 29)) * 0xc4ceb9fe1a85ec53ULL;
+		w ^= w >> 32;
+	}
+	return w;
 }
 
 static uint64_t
@@ -82,6 +96,15 @@ head_hash(const struct cache_header *h, const char *strings)
 	return cache_hash(cache_hash(0, (const unsigned char *)&copy,
 			      sizeof(copy)),
 	    (const unsigned char *)strings, h->strbytes);
+}
+
+/* The bytes after the strings: functions, index, names, padding, hash. */
+static uint64_t
+body_size(const struct cache_header *h)
+{
+	return h->nfuncs * sizeof(struct linefunc) +
+	    lineindex_size(h->naddrs, h->nlines, h->nrefs) +
+	    ((h->names_len + 7) & ~(uint64_t)7) + 8;
 }
 
 static char *
@@ -116,20 +139,19 @@ read_head(int fd, struct cache_header *h, struct linetab *lt)
 	if (fstat(fd, &st) == -1 || read_at(fd, h, sizeof(*h), 0) == -1 ||
 	    memcmp(h->magic, CACHE_MAGIC, 8) != 0 ||
 	    h->size != (uint64_t)st.st_size || h->strbytes > h->size ||
-	    h->nfiles > h->strbytes ||
-	    h->nrows > h->size / sizeof(struct linerow) ||
+	    h->nfiles > h->strbytes || h->naddrs > h->size / 8 ||
+	    h->nlines > h->size / 8 || h->nrefs > h->size / 8 ||
+	    h->naddrs >= UINT32_MAX || h->nlines >= UINT32_MAX ||
+	    h->nrefs >= UINT32_MAX ||
 	    h->nfuncs > h->size / sizeof(struct linefunc) ||
 	    h->names_len > h->size ||
-	    sizeof(*h) + h->strbytes + h->nrows * sizeof(struct linerow) +
-		    h->nfuncs * sizeof(struct linefunc) + h->names_len + 8 !=
-		h->size)
+	    sizeof(*h) + h->strbytes + body_size(h) != h->size)
 		return -1;
-	strings = xmalloc(h->strbytes + 1);
+	/* The paths stay in the block they are read into. */
+	strings = lt->files_block = xmalloc(h->strbytes + 1);
 	if (read_at(fd, strings, h->strbytes, sizeof(*h)) == -1 ||
-	    head_hash(h, strings) != h->head_hash) {
-		free(strings);
+	    head_hash(h, strings) != h->head_hash)
 		return -1;
-	}
 	strings[h->strbytes] = '\0';
 	lt->files = xcalloc(h->nfiles + 1, sizeof(*lt->files));
 	s = strings;
@@ -137,14 +159,11 @@ read_head(int fd, struct cache_header *h, struct linetab *lt)
 	for (; lt->nfiles < h->nfiles; lt->nfiles++) {
 		const char *nul = memchr(s, '\0', (size_t)(end - s));
 
-		if (nul == NULL) {
-			free(strings);
+		if (nul == NULL)
 			return -1;
-		}
-		lt->files[lt->nfiles] = xstrdup(s);
+		lt->files[lt->nfiles] = s;
 		s = (char *)nul + 1;
 	}
-	free(strings);
 	lt->pie = (h->flags & 1) != 0;
 	lt->has_debug = (h->flags & 2) != 0;
 	lt->entry = h->entry;
@@ -152,10 +171,10 @@ read_head(int fd, struct cache_header *h, struct linetab *lt)
 	return 0;
 }
 
-/* Map the entry and check the hash of all of it; the rows, functions and
- * names are used in place (read-only, private mapping). */
+/* Map the entry and check the hash of all of it; the functions, the index
+ * and the names are used in place (read-only, private mapping). */
 static int
-read_rows(int fd, const struct cache_header *h, struct linetab *lt)
+read_body(int fd, const struct cache_header *h, struct linetab *lt)
 {
 	size_t off = sizeof(*h) + h->strbytes;
 	const char *data;
@@ -172,25 +191,24 @@ read_rows(int fd, const struct cache_header *h, struct linetab *lt)
 	if (off % 8 != 0 ||
 	    hash != cache_hash(0, (const unsigned char *)data, h->size - 8))
 		return -1;
-	lt->nrows = h->nrows;
-	lt->rows = (struct linerow *)(uintptr_t)(data + off);
-	off += h->nrows * sizeof(struct linerow);
 	lt->nfuncs = h->nfuncs;
 	lt->funcs = (struct linefunc *)(uintptr_t)(data + off);
 	off += h->nfuncs * sizeof(struct linefunc);
+	lt->naddrs = h->naddrs;
+	lt->nlines = h->nlines;
+	lt->nrefs = h->nrefs;
+	lineindex_place(lt, data + off);
+	off += lineindex_size(h->naddrs, h->nlines, h->nrefs);
 	lt->names_len = h->names_len;
 	lt->names = (char *)(uintptr_t)(data + off);
 	if (h->nfuncs > 0 &&
 	    (h->names_len == 0 || lt->names[h->names_len - 1] != '\0'))
 		return -1;
-	for (size_t i = 0; i < lt->nrows; i++)
-		if (lt->rows[i].file >= lt->nfiles)
-			return -1;
 	for (size_t i = 0; i < lt->nfuncs; i++)
 		if (lt->funcs[i].file >= lt->nfiles ||
 		    lt->funcs[i].name >= lt->names_len)
 			return -1;
-	return 0;
+	return lineindex_valid(lt) ? 0 : -1;
 }
 
 static bool
@@ -220,9 +238,9 @@ cache_load(const struct linetab_opts *opts, const char *build_id,
 	if (read_head(fd, &h, lt) == -1)
 		goto damaged;
 	if (!any_wanted(opts, lt)) {
-		/* Nothing selected: the rows are not needed. */
+		/* Nothing selected: the index is not needed. */
 		lt->rows_elided = true;
-	} else if (read_rows(fd, &h, lt) == -1) {
+	} else if (read_body(fd, &h, lt) == -1) {
 		goto damaged;
 	}
 	memcpy(lt->build_id, build_id, sizeof(lt->build_id));
@@ -267,6 +285,7 @@ void
 cache_store(const char *dir, const struct linetab *lt)
 {
 	char *path = cache_path(dir, lt->build_id), *slash;
+	static const char zeros[8];
 	struct cache_header h = { .magic = CACHE_MAGIC };
 	struct buf b = BUF_INIT;
 	uint64_t hash;
@@ -277,26 +296,28 @@ cache_store(const char *dir, const struct linetab *lt)
 	h.flags = (lt->pie ? 1 : 0) | (lt->has_debug ? 2 : 0);
 	h.entry = lt->entry;
 	h.nfiles = lt->nfiles;
-	h.nrows = lt->nrows;
 	h.rows_skipped = lt->rows_skipped;
+	h.naddrs = lt->naddrs;
+	h.nlines = lt->nlines;
+	h.nrefs = lt->nrefs;
 	h.nfuncs = lt->nfuncs;
 	h.names_len = lt->names_len;
 	for (size_t i = 0; i < lt->nfiles; i++)
 		h.strbytes += strlen(lt->files[i]) + 1;
-	/* The rows that follow the names start 8-byte aligned. */
+	/* What follows the names starts 8-byte aligned. */
 	pad = (8 - (sizeof(h) + h.strbytes) % 8) % 8;
 	h.strbytes += pad;
-	h.size = sizeof(h) + lt->nrows * sizeof(struct linerow) + h.strbytes +
-	    lt->nfuncs * sizeof(struct linefunc) + lt->names_len + 8;
+	h.size = sizeof(h) + h.strbytes + body_size(&h);
 	buf_add(&b, &h, sizeof(h));
 	for (size_t i = 0; i < lt->nfiles; i++)
 		buf_add(&b, lt->files[i], strlen(lt->files[i]) + 1);
-	buf_add(&b, "\0\0\0\0\0\0\0", pad);
+	buf_add(&b, zeros, pad);
 	h.head_hash = head_hash(&h, b.data + sizeof(h));
 	memcpy(b.data, &h, sizeof(h));
-	buf_add(&b, lt->rows, lt->nrows * sizeof(struct linerow));
 	buf_add(&b, lt->funcs, lt->nfuncs * sizeof(struct linefunc));
+	buf_add(&b, lt->addrs, lineindex_size(lt->naddrs, lt->nlines, lt->nrefs));
 	buf_add(&b, lt->names, lt->names_len);
+	buf_add(&b, zeros, (8 - lt->names_len % 8) % 8);
 	hash = cache_hash(0, (const unsigned char *)b.data, b.len);
 	buf_add(&b, &hash, 8);
 	if ((slash = strrchr(path, '/')) != NULL) {

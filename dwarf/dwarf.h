@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct linerow {
-	uint64_t addr;	/* link-time address */
+/* A statement line: a source file and a line number. */
+struct linepos {
 	uint32_t file;	/* index into linetab.files */
 	uint32_t line;
 };
@@ -22,8 +22,11 @@ struct linefunc {
 	uint32_t pad;
 };
 
-/* The statement rows of one ELF image that are safe to arm: is_stmt, not an
- * end_sequence, line > 0, inside an executable PT_LOAD segment. */
+/* The statement rows of one ELF image that are safe to arm (is_stmt, not an
+ * end_sequence, line > 0, inside an executable PT_LOAD segment and a known
+ * function), as an index ready for the tracer: the distinct lines, the
+ * distinct addresses and the maps between them, as compressed rows.  The
+ * cache holds it in this form, so that a cached table is used in place. */
 struct linetab {
 	char build_id[41];	/* lowercase hex, "" when the file has none */
 	bool pie;		/* ET_DYN */
@@ -31,17 +34,31 @@ struct linetab {
 	bool has_debug;		/* a DWARF line table was found */
 	size_t nfiles;
 	char **files;		/* normalized source paths */
-	size_t nrows;
-	struct linerow *rows;	/* sorted by address, then file and line */
+	char *files_block;	/* when the paths lie in one block (read
+				 * from the cache), that block */
+	size_t nlines;
+	const struct linepos *lines;	 /* sorted by file and line; a line's
+					  * id is its index */
+	size_t naddrs;
+	const uint64_t *addrs;		 /* link-time addresses, ascending */
+	size_t nrefs;			 /* (address, line) pairs */
+	const uint32_t *addr_line_start; /* naddrs + 1 offsets into
+					  * addr_lines */
+	const uint32_t *addr_lines;	 /* line ids per address, ascending */
+	const uint32_t *line_addr_start; /* nlines + 1 offsets into
+					  * line_addrs */
+	const uint32_t *line_addrs;	 /* address indices per line,
+					  * ascending */
 	uint64_t rows_skipped;	/* rows refused as unsafe or invalid */
-	bool rows_elided;	/* no wanted file: rows and functions left
-				 * in the cache */
+	bool rows_elided;	/* no wanted file: the index and the functions
+				 * were left in the cache */
 	size_t nfuncs;
 	struct linefunc *funcs;	/* sorted by address */
 	size_t names_len;
 	char *names;		/* NUL-terminated function names */
-	void *map;		/* when rows, funcs and names lie in a mapped
-				 * cache entry */
+	void *index;		/* the block holding the index, when decoded */
+	void *map;		/* when the index, funcs and names lie in a
+				 * mapped cache entry */
 	size_t map_len;
 };
 

@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
 #include "dwarf/dwarf.h"
+#include "dwarf/lineindex.h"
 #include "dwarf/module.h"
 
 /* Source file names interned into linetab.files. */
@@ -22,6 +23,8 @@ struct filemap {
 	const char *last_raw;	/* libdw's string for the last file seen */
 	uint32_t last_idx;
 	const char *comp_dir;	/* of the current CU, or NULL */
+	struct linerow *rows;	/* the rows decoded so far */
+	size_t nrows, rows_alloc;
 };
 
 static uint64_t
@@ -108,7 +111,7 @@ row_cmp(const void *a, const void *b)
 /* Append the safe statement rows of one CU's line table. */
 static void
 add_cu_lines(struct module *mod, Dwarf_Lines *lines, size_t nlines,
-    struct filemap *fm, size_t *rows_alloc)
+    struct filemap *fm)
 {
 	struct linetab *lt = fm->lt;
 
@@ -131,11 +134,11 @@ add_cu_lines(struct module *mod, Dwarf_Lines *lines, size_t nlines,
 			lt->rows_skipped++;
 			continue;
 		}
-		XGROW(lt->rows, lt->nrows + 1, *rows_alloc);
-		lt->rows[lt->nrows].addr = addr;
-		lt->rows[lt->nrows].file = filemap_intern(fm, src);
-		lt->rows[lt->nrows].line = (uint32_t)lineno;
-		lt->nrows++;
+		XGROW(fm->rows, fm->nrows + 1, fm->rows_alloc);
+		fm->rows[fm->nrows].addr = addr;
+		fm->rows[fm->nrows].file = filemap_intern(fm, src);
+		fm->rows[fm->nrows].line = (uint32_t)lineno;
+		fm->nrows++;
 	}
 }
 
@@ -300,19 +303,19 @@ ranges_contain(const struct ranges *rs, uint64_t addr)
 
 /* Keep only the rows inside a known function. */
 static void
-filter_rows(struct linetab *lt, struct ranges *rs)
+filter_rows(struct filemap *fm, struct ranges *rs)
 {
 	size_t k = 0;
 
 	if (rs->n > 0)
 		ranges_merge(rs);
-	for (size_t i = 0; i < lt->nrows; i++) {
-		if (ranges_contain(rs, lt->rows[i].addr))
-			lt->rows[k++] = lt->rows[i];
+	for (size_t i = 0; i < fm->nrows; i++) {
+		if (ranges_contain(rs, fm->rows[i].addr))
+			fm->rows[k++] = fm->rows[i];
 		else
-			lt->rows_skipped++;
+			fm->lt->rows_skipped++;
 	}
-	lt->nrows = k;
+	fm->nrows = k;
 }
 
 static void
@@ -321,7 +324,6 @@ decode_lines(struct module *mod, struct linetab *lt)
 	struct ranges rs = { 0 };
 	struct func_walk fw = { .mod = mod, .rs = &rs, .names = BUF_INIT };
 	struct filemap fm = { .lt = lt };
-	size_t rows_alloc = 0;
 	Dwarf_CU *cu = NULL, *next;
 	uint8_t unit_type;
 	Dwarf_Die cudie;
@@ -340,7 +342,7 @@ decode_lines(struct module *mod, struct linetab *lt)
 		fm.last_raw = NULL;
 		if (dwarf_getsrclines(&cudie, &lines, &nlines) == 0) {
 			lt->has_debug = true;
-			add_cu_lines(mod, lines, nlines, &fm, &rows_alloc);
+			add_cu_lines(mod, lines, nlines, &fm);
 		}
 		fw.fm = &fm;
 		fw.cudie = &cudie;
@@ -351,10 +353,12 @@ decode_lines(struct module *mod, struct linetab *lt)
 	if (lt->nfuncs > 0)
 		qsort(lt->funcs, lt->nfuncs, sizeof(*lt->funcs), func_cmp);
 	add_symbol_ranges(mod, &rs);
-	filter_rows(lt, &rs);
+	filter_rows(&fm, &rs);
 	free(rs.v);
-	if (lt->nrows > 0)
-		qsort(lt->rows, lt->nrows, sizeof(*lt->rows), row_cmp);
+	if (fm.nrows > 0)
+		qsort(fm.rows, fm.nrows, sizeof(*fm.rows), row_cmp);
+	lineindex_build(lt, fm.rows, fm.nrows);
+	free(fm.rows);
 }
 
 void
@@ -362,13 +366,16 @@ linetab_free(struct linetab *lt)
 {
 	if (lt == NULL)
 		return;
-	for (size_t i = 0; i < lt->nfiles; i++)
-		free(lt->files[i]);
+	if (lt->files_block != NULL)
+		free(lt->files_block);
+	else
+		for (size_t i = 0; i < lt->nfiles; i++)
+			free(lt->files[i]);
 	free(lt->files);
 	if (lt->map != NULL) {
 		munmap(lt->map, lt->map_len);
 	} else {
-		free(lt->rows);
+		free(lt->index);
 		free(lt->funcs);
 		free(lt->names);
 	}
@@ -398,6 +405,8 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 	module_find_dwarf(&mod);
 	if (mod.dw != NULL)
 		decode_lines(&mod, lt);
+	else
+		lineindex_build(lt, NULL, 0);
 	module_close(&mod);
 	if (!opts->no_cache && lt->build_id[0] != '\0' && lt->has_debug)
 		cache_store(opts->cache_dir, lt);

@@ -3,6 +3,7 @@ noinst_LIBRARIES += %reldir%/libdwarf.a
 	%reldir%/dwarf.h \
 	%reldir%/module.c %reldir%/module.h \
 	%reldir%/linetab.c \
+	%reldir%/lineindex.c %reldir%/lineindex.h \
 	%reldir%/cache.c %reldir%/cache.h \
 	%reldir%/srcpath.c
 %canon_reldir%_libdwarf_a_CFLAGS = $(AM_CFLAGS) $(LIBDW_CFLAGS) $(LIBELF_CFLAGS)

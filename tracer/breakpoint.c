@@ -43,12 +43,8 @@ pristine_drop(struct bp_image *img)
 void
 bp_image_release(struct bp_image *img)
 {
-	free(img->addrs);
-	free(img->addr_line_start);
-	free(img->addr_lines);
-	free(img->line_addr_start);
-	free(img->line_addrs);
 	free(img->hit);
+	free(img->trap_lines);
 	free(img->hit_log);
 	pristine_drop(img);
 	free(img->path);
@@ -121,88 +117,90 @@ addr_ever_armed(const struct as_mod *m, size_t ai)
 	return addr_any_line(m, ai, m->ever);
 }
 
-/* Compose the intended bytes of runtime [lo, hi) into buf: the pristine
- * text with a trap at every armed address.  first is the index of the first
- * address >= lo. */
-static void
-compose(const struct aspace *as, const struct as_mod *m, uint64_t lo,
-    uint64_t hi, size_t first, uint8_t *buf)
+/* Write buf, composed for runtime [lo, hi), with our own traps in it. */
+static int
+write_composed(struct aspace *as, uint64_t lo, uint64_t hi, uint8_t *buf)
+{
+	ssize_t n;
+
+	if (as->rv_brk >= lo && as->rv_brk < hi)
+		buf[as->rv_brk - lo] = ARCH_TRAP_BYTE;
+	if (as->resume_pc >= lo && as->resume_pc < hi)
+		buf[as->resume_pc - lo] = ARCH_TRAP_BYTE;
+	n = pwrite(as->memfd, buf, hi - lo, (off_t)lo);
+	if (n != (ssize_t)(hi - lo)) {
+		debug("pwrite at %#" PRIx64 " in pid %d: %s", lo, (int)as->pid,
+		    n == -1 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+/* Write runtime [lo, hi) of m, inside one page (the addresses of a line
+ * that share a page): the pristine text with a trap at every armed address.
+ * first is the index of the first address >= lo. */
+static int
+flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
+    uint64_t hi, size_t first)
 {
 	const struct bp_image *img = m->img;
+	uint8_t buf[PAGE_SIZE_BP];
 
+	if (hi - lo > sizeof(buf))
+		BUG("flush_range of %" PRIu64 " bytes", hi - lo);
 	memcpy(buf, img->pristine + (lo - m->lo), hi - lo);
 	for (size_t i = first;
 	     i < img->naddrs && img->addrs[i] + m->bias < hi; i++)
 		if (addr_armed(m, i))
 			buf[img->addrs[i] + m->bias - lo] = ARCH_TRAP_BYTE;
-	/* The rendezvous trap is permanent, the resume trap stays until hit. */
-	if (as->rv_brk >= lo && as->rv_brk < hi)
-		buf[as->rv_brk - lo] = ARCH_TRAP_BYTE;
-	if (as->resume_pc >= lo && as->resume_pc < hi)
-		buf[as->resume_pc - lo] = ARCH_TRAP_BYTE;
-}
-
-/* Write runtime [lo, hi) of m as compose() makes it. */
-static int
-flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
-    uint64_t hi, size_t first)
-{
-	/* A long range goes in chunks through one reused buffer: a buffer
-	 * as large as the text would cost a page fault per page. */
-	static uint8_t buf[FLUSH_CHUNK];
-
-	while (lo < hi) {
-		uint64_t end = hi - lo > FLUSH_CHUNK ? lo + FLUSH_CHUNK : hi;
-		ssize_t n;
-
-		while (first < m->img->naddrs &&
-		    m->img->addrs[first] + m->bias < lo)
-			first++;
-		compose(as, m, lo, end, first, buf);
-		n = pwrite(as->memfd, buf, end - lo, (off_t)lo);
-		if (n != (ssize_t)(end - lo)) {
-			debug("pwrite at %#" PRIx64 " in pid %d: %s", lo,
-			    (int)as->pid,
-			    n == -1 ? strerror(errno) : "short write");
-			return -1;
-		}
-		lo = end;
-	}
-	return 0;
+	return write_composed(as, lo, hi, buf);
 }
 
 /* Write every page of m holding an armed address (with ever: an address
- * armed at some time), contiguous pages in one pwrite. */
+ * armed at some time), as flush_range() makes it, contiguous pages in one
+ * pwrite.  The pages are composed in the same pass over the addresses that
+ * finds them.  *armedp gets the number of traps written. */
 static int
-flush_pages(struct aspace *as, const struct as_mod *m, bool ever)
+flush_pages(struct aspace *as, const struct as_mod *m, bool ever,
+    uint64_t *armedp)
 {
+	static uint8_t buf[FLUSH_CHUNK];
 	const struct bp_image *img = m->img;
-	uint64_t run_lo = 0, run_hi = 0;
-	size_t run_first = 0;
-	bool in_run = false;
+	uint64_t lo = 0, hi = 0, armed = 0; /* buf holds runtime [lo, hi) */
 
+	*armedp = 0;
 	for (size_t i = 0; i < img->naddrs; i++) {
 		uint64_t a = img->addrs[i] + m->bias, plo, phi;
+		bool trap = (m->all_armed && !ever) || addr_armed(m, i);
 
-		if (!(ever ? addr_ever_armed(m, i) : addr_armed(m, i)))
+		if (!trap && !(ever && addr_ever_armed(m, i)))
 			continue;
 		plo = PAGE_OF(a) > m->lo ? PAGE_OF(a) : m->lo;
 		phi = PAGE_OF(a) + PAGE_SIZE_BP < m->hi ?
 		    PAGE_OF(a) + PAGE_SIZE_BP :
 		    m->hi;
-		if (in_run && plo <= run_hi) {
-			run_hi = phi > run_hi ? phi : run_hi;
-			continue;
+		if (phi > hi) {
+			/* A page not composed yet: after a gap, or when buf
+			 * is full, what buf holds goes out first. */
+			if (hi > lo && (plo > hi || phi - lo > FLUSH_CHUNK)) {
+				if (write_composed(as, lo, hi, buf) == -1)
+					return -1;
+				lo = hi;
+			}
+			if (hi == lo || plo > hi)
+				lo = hi = plo;
+			memcpy(buf + (hi - lo), img->pristine + (hi - m->lo),
+			    phi - hi);
+			hi = phi;
 		}
-		if (in_run && flush_range(as, m, run_lo, run_hi, run_first) == -1)
-			return -1;
-		in_run = true;
-		run_lo = plo;
-		run_hi = phi;
-		run_first = i;
+		if (trap) {
+			buf[a - lo] = ARCH_TRAP_BYTE;
+			armed++;
+		}
 	}
-	if (in_run && flush_range(as, m, run_lo, run_hi, run_first) == -1)
+	if (hi > lo && write_composed(as, lo, hi, buf) == -1)
 		return -1;
+	*armedp = armed;
 	return 0;
 }
 
@@ -214,6 +212,7 @@ disarm_line(struct aspace *as, struct as_mod *m, uint32_t l)
 	uint32_t k = img->line_addr_start[l], end = img->line_addr_start[l + 1];
 
 	m->armed[l] = 0;
+	m->all_armed = false;
 	while (k < end) {
 		uint32_t first = img->line_addrs[k], last = first;
 		uint64_t page = PAGE_OF(img->addrs[first] + m->bias);
@@ -318,6 +317,50 @@ pristine_matches(struct aspace *as, const struct bp_image *img, uint64_t lo,
 	return same;
 }
 
+/* The index of link-time address a in img, or -1. */
+static ssize_t
+find_addr(const struct bp_image *img, uint64_t a)
+{
+	size_t lo = 0, hi = img->naddrs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->addrs[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < img->naddrs && img->addrs[lo] == a ? (ssize_t)lo : -1;
+}
+
+/* The lines never to arm: those with an address at a trap instruction of
+ * the program's own.  Found once per image, when its pristine text is
+ * settled, by looking for trap bytes in the text rather than looking at
+ * the byte of every address. */
+static void
+find_program_traps(struct bp_image *img)
+{
+	const uint8_t *text = img->pristine, *p = text;
+	size_t len = img->addrs[img->naddrs - 1] - img->addrs[0] + 1, alloc = 0;
+
+	img->traps_known = true;
+	while ((p = memchr(p, ARCH_TRAP_BYTE, len - (size_t)(p - text))) !=
+	    NULL) {
+		ssize_t ai = find_addr(img, img->addrs[0] + (uint64_t)(p - text));
+
+		if (ai != -1)
+			for (uint32_t k = img->addr_line_start[ai];
+			     k < img->addr_line_start[ai + 1]; k++) {
+				XGROW(img->trap_lines, img->ntrap_lines + 1,
+				    alloc);
+				img->trap_lines[img->ntrap_lines++] =
+				    img->addr_lines[k];
+			}
+		p++;
+	}
+}
+
 /* Arm the lines this address space should trap on: those not covered
  * yet, except at a trap instruction of the program's own. */
 static void
@@ -327,28 +370,29 @@ mod_want(struct as_mod *m)
 
 	for (size_t l = 0; l < img->nlines; l++)
 		m->armed[l] = !img->hit[l];
-	for (size_t i = 0; i < img->naddrs; i++)
-		if (img->pristine[img->addrs[i] - img->addrs[0]] ==
-		    ARCH_TRAP_BYTE)
-			for (uint32_t k = img->addr_line_start[i];
-			     k < img->addr_line_start[i + 1]; k++)
-				m->armed[img->addr_lines[k]] = 0;
+	for (size_t k = 0; k < img->ntrap_lines; k++)
+		m->armed[img->trap_lines[k]] = 0;
 	for (size_t l = 0; l < img->nlines; l++)
 		m->ever[l] |= m->armed[l];
 	m->synced = img->nhit;
+	/* The first process of an image arms every line: then flushing need
+	 * not look at the lines of each address. */
+	m->all_armed = img->nhit == 0 && img->ntrap_lines == 0;
 }
 
 int
 aspace_quiet(struct aspace *as, uint64_t resume)
 {
 	uint8_t orig, trap = ARCH_TRAP_BYTE;
+	uint64_t n;
 
 	if (as->quiet)
 		return 0;
 	as->quiet = true;
 	for (size_t i = 0; i < as->nmods; i++) {
 		memset(as->mods[i].armed, 0, as->mods[i].img->nlines);
-		flush_pages(as, &as->mods[i], true);
+		as->mods[i].all_armed = false;
+		flush_pages(as, &as->mods[i], true, &n);
 	}
 	if (pread(as->memfd, &orig, 1, (off_t)resume) != 1 ||
 	    orig == ARCH_TRAP_BYTE || resume == as->rv_brk)
@@ -365,13 +409,15 @@ aspace_quiet(struct aspace *as, uint64_t resume)
 static void
 unquiet(struct aspace *as)
 {
+	uint64_t n;
+
 	if (pwrite(as->memfd, &as->resume_orig, 1, (off_t)as->resume_pc) != 1)
 		debug("cannot remove the resume trap in pid %d", (int)as->pid);
 	as->resume_pc = 0;
 	as->quiet = false;
 	for (size_t i = 0; i < as->nmods; i++) {
 		mod_want(&as->mods[i]);
-		flush_pages(as, &as->mods[i], false);
+		flush_pages(as, &as->mods[i], false, &n);
 	}
 }
 
@@ -392,13 +438,14 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 	img->pristine_from_file = false;
 	if (img->pristine == NULL && read_pristine(as, img, m.lo, m.hi) == -1)
 		return -1;
+	if (!img->traps_known)
+		find_program_traps(img);
 	m.armed = xcalloc(img->nlines ? img->nlines : 1, 1);
 	m.ever = xcalloc(img->nlines ? img->nlines : 1, 1);
 	if (!as->quiet)
 		mod_want(&m);
-	for (size_t i = 0; i < img->naddrs; i++)
-		armed += addr_armed(&m, i);
-	if (!as->quiet && flush_pages(as, &m, false) == -1) {
+	int fr = !as->quiet ? flush_pages(as, &m, false, &armed) : 0;
+	if (fr == -1) {
 		free(m.armed);
 		free(m.ever);
 		return error("cannot write breakpoints into '%s' in pid %d",
@@ -413,6 +460,8 @@ aspace_add_image(struct aspace *as, struct bp_image *img, uint64_t bias,
 void
 aspace_restore(struct aspace *as)
 {
+	uint64_t n;
+
 	if (as->restored)
 		return;
 	as->restored = true;
@@ -429,7 +478,8 @@ aspace_restore(struct aspace *as)
 		struct as_mod *m = &as->mods[i];
 
 		memset(m->armed, 0, m->img->nlines);
-		if (flush_pages(as, m, true) == -1)
+		m->all_armed = false;
+		if (flush_pages(as, m, true, &n) == -1)
 			error("cannot restore the code of '%s' in pid %d",
 			    m->img->path, (int)as->pid);
 	}
@@ -443,22 +493,6 @@ aspace_remove_mod(struct aspace *as, size_t i)
 	memmove(&as->mods[i], &as->mods[i + 1],
 	    (as->nmods - i - 1) * sizeof(*as->mods));
 	as->nmods--;
-}
-
-static ssize_t
-find_addr(const struct bp_image *img, uint64_t a)
-{
-	size_t lo = 0, hi = img->naddrs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (img->addrs[mid] < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < img->naddrs && img->addrs[lo] == a ? (ssize_t)lo : -1;
 }
 
 static void

@@ -21,6 +21,8 @@ struct as_mod {
 	uint8_t *armed;		/* per line */
 	uint8_t *ever;		/* per line: was armed here at some time */
 	size_t synced;		/* entries of img->hit_log applied here */
+	bool all_armed;		/* every line was armed by mod_want and none
+				 * disarmed since */
 	bool library;		/* mapped by the dynamic linker */
 	unsigned gen;		/* last link-map walk that saw it */
 };

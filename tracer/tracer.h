@@ -14,14 +14,17 @@
 #include <sys/types.h>
 
 struct bp_image {
-	/* Filled by the breakpoint source. */
+	/* Filled by the breakpoint source, which owns the tables. */
 	size_t naddrs;
-	uint64_t *addrs;	    /* link-time addresses, sorted, unique */
-	uint32_t *addr_line_start;  /* naddrs + 1 offsets into addr_lines */
-	uint32_t *addr_lines;	    /* the line ids of each address */
+	const uint64_t *addrs;	    /* link-time addresses, sorted, unique */
+	const uint32_t *addr_line_start; /* naddrs + 1 offsets into
+					  * addr_lines */
+	const uint32_t *addr_lines; /* the line ids of each address */
 	size_t nlines;
-	uint32_t *line_addr_start;  /* nlines + 1 offsets into line_addrs */
-	uint32_t *line_addrs;	    /* address indices of each line, ascending */
+	const uint32_t *line_addr_start; /* nlines + 1 offsets into
+					  * line_addrs */
+	const uint32_t *line_addrs; /* address indices of each line,
+				     * ascending */
 	bool pie;		    /* ET_DYN: mapped at a load bias */
 	uint64_t entry;		    /* e_entry, matched against AT_ENTRY */
 	char *path;		    /* for messages */
@@ -38,11 +41,16 @@ struct bp_image {
 	size_t nhit;		/* lines hit */
 	uint32_t *hit_log;	/* line ids in the order they were first hit */
 	uint64_t stops;		/* breakpoint stops taken in this image */
+	bool traps_known;	/* trap_lines is filled in */
+	uint32_t *trap_lines;	/* lines at a trap instruction of the
+				 * program's own: never armed */
+	size_t ntrap_lines;
 };
 
 /* Set up the tracer's part of an image whose addresses are filled in. */
 void bp_image_init(struct bp_image *img);
-/* Free what bp_image_init allocated and what the source filled in. */
+/* Free what bp_image_init allocated, the pristine copy and the path; the
+ * tables stay the source's. */
 void bp_image_release(struct bp_image *img);
 
 enum image_kind {
