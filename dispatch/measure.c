@@ -34,10 +34,14 @@ image_for_file(void *ctx, const char *path, enum image_kind kind)
 static int
 rendezvous(void *ctx, const char *path, uint64_t *brkp, uint64_t *rdebugp)
 {
+	static const char *const names[] = {"_dl_debug_state", "_r_debug"};
+	uint64_t v[2];
+
 	(void)ctx;
-	if (elf_symbol_value(path, "_dl_debug_state", brkp) == -1 ||
-	    elf_symbol_value(path, "_r_debug", rdebugp) == -1)
+	if (elf_symbol_values(path, names, v, 2) == -1)
 		return -1;
+	*brkp = v[0];
+	*rdebugp = v[1];
 	return 0;
 }
 

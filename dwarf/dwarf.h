@@ -77,9 +77,11 @@ int linetab_load(const char *path, const struct linetab_opts *opts,
     struct linetab **tablep);
 void linetab_free(struct linetab *lt);
 
-/* The value of the named symbol in the ELF file at path (its dynamic symbol
- * table, else its symbol table); -1 when there is none. */
-int elf_symbol_value(const char *path, const char *name, uint64_t *valuep);
+/* The values of the n named symbols in the ELF file at path (from its
+ * dynamic symbol table, else its symbol table), opened once; -1 when one
+ * of them is missing. */
+int elf_symbol_values(const char *path, const char *const *names,
+    uint64_t *values, size_t n);
 
 /* Read len bytes of the file image of the ELF file at path at link-time
  * address vaddr, as the loader maps them; -1 when they do not lie in one

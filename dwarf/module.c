@@ -175,17 +175,20 @@ find_symbol(Elf *elf, Elf64_Word type, const char *name, uint64_t *valuep)
 }
 
 int
-elf_symbol_value(const char *path, const char *name, uint64_t *valuep)
+elf_symbol_values(const char *path, const char *const *names,
+    uint64_t *values, size_t n)
 {
 	struct module mod;
-	int r;
+	int r = 0;
 
-	*valuep = 0;
+	memset(values, 0, n * sizeof(*values));
 	if (module_open(path, &mod) == -1)
 		return -1;
-	r = find_symbol(mod.elf, SHT_DYNSYM, name, valuep);
-	if (r == -1)
-		r = find_symbol(mod.elf, SHT_SYMTAB, name, valuep);
+	for (size_t i = 0; i < n && r == 0; i++)
+		if (find_symbol(mod.elf, SHT_DYNSYM, names[i], &values[i]) ==
+		    -1)
+			r = find_symbol(mod.elf, SHT_SYMTAB, names[i],
+			    &values[i]);
 	module_close(&mod);
 	return r;
 }
