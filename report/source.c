@@ -119,7 +119,7 @@ source_scan(const char *path,
     const char *(*find)(const char *p, const char *end), size_t maxlen)
 {
 	char *buf;
-	size_t keep = 0;
+	size_t keep = 0, size = SCAN_CHUNK;
 	struct stat st;
 	int fd, r = -1, saved;
 
@@ -127,9 +127,14 @@ source_scan(const char *path,
 		BUG("cannot scan for matches of %zu bytes", maxlen);
 	if ((fd = open_source(path, &st)) == -1)
 		return -1;
-	buf = xmalloc(SCAN_CHUNK);
+	/* A small file takes one read into a buffer its size (the rest of a
+	 * chunk would be fresh pages for nothing); one that grew meanwhile
+	 * takes more. */
+	if ((size_t)st.st_size < size - maxlen)
+		size = (size_t)st.st_size + maxlen;
+	buf = xmalloc(size);
 	for (;;) {
-		ssize_t n = read(fd, buf + keep, SCAN_CHUNK - keep);
+		ssize_t n = read(fd, buf + keep, size - keep);
 		size_t len;
 
 		if (n == -1 && errno == EINTR)
