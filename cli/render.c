@@ -30,6 +30,54 @@ fill_report_opts(const struct options *opts, struct report_opts *ro, char *cwd,
 	ro->version = PACKAGE_VERSION;
 }
 
+/* The report w makes, made in memory; -1 (logged) on failure. */
+static int
+make_text(const struct report_writer *w, const struct coverage *cov,
+    const struct report_opts *ro, char **textp, size_t *lenp)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	*textp = NULL;
+	*lenp = 0;
+	if (out == NULL)
+		return error_errno("cannot make the %s report", w->what);
+	if (w->write(cov, ro, out) == -1) {
+		fclose(out);
+		free(text);
+		return -1;
+	}
+	if (fclose(out) == EOF) {
+		free(text);
+		return error_errno("cannot make the %s report", w->what);
+	}
+	*textp = text;
+	*lenp = len;
+	return 0;
+}
+
+/* The report w makes, on standard error.  It is made in memory first: the
+ * stream is unbuffered, and a table printed onto it straight costs a
+ * write() per cell.  The message on failure calls it name. */
+static int
+print_text(const struct report_writer *w, const struct coverage *cov,
+    const struct report_opts *ro, const char *name)
+{
+	char *text;
+	size_t len;
+	int r = 0;
+
+	if (make_text(w, cov, ro, &text, &len) == -1)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if (write_full(STDERR_FILENO, text, len) == -1)
+		r = error_errno("cannot write the %s", name);
+	free(text);
+	return r;
+}
+
 /* A text report into a file (atomically) or onto standard output. */
 static int
 write_text(const struct report_writer *w, const struct coverage *cov,
@@ -37,19 +85,10 @@ write_text(const struct report_writer *w, const struct coverage *cov,
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
 	int r = -1;
 
-	if (out == NULL)
-		return error_errno("cannot make the %s report", w->what);
-	if (w->write(cov, ro, out) == -1) {
-		fclose(out);
-		goto out;
-	}
-	if (fclose(out) == EOF) {
-		error_errno("cannot make the %s report", w->what);
-		goto out;
-	}
+	if (make_text(w, cov, ro, &text, &len) == -1)
+		return -1;
 	if (strcmp(dest, "-") == 0) {
 		if (fwrite(text, 1, len, stdout) != len ||
 		    fflush(stdout) == EOF) {
@@ -97,7 +136,8 @@ write_reports(const struct options *opts, const struct coverage *cov,
 		if (opts->reports[i].writer == &report_writer_term)
 			term = true;
 	fflush(stdout);
-	if (term && report_writer_term.write(cov, ro, stderr) == -1)
+	if (term &&
+	    print_text(&report_writer_term, cov, ro, "coverage report") == -1)
 		r = -1;
 	for (size_t i = 0; i < opts->nreports; i++)
 		if (opts->reports[i].writer != &report_writer_term &&
@@ -136,12 +176,16 @@ fail_under(const struct options *opts, const struct coverage *cov)
 int
 render_by_worker(const struct options *opts, const struct coverage *cov)
 {
+	static const struct report_writer by_worker = {
+	    .name = "by-worker",
+	    .what = "by-worker",
+	    .write = report_by_worker,
+	};
 	struct report_opts ro;
 	char cwd[PATH_MAX];
 
 	fill_report_opts(opts, &ro, cwd, sizeof(cwd));
-	fflush(stdout);
-	return report_by_worker(cov, &ro, stderr);
+	return print_text(&by_worker, cov, &ro, "report by worker");
 }
 
 int

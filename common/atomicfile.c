@@ -12,7 +12,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 
-static int
+int
 write_full(int fd, const void *data, size_t len)
 {
 	const char *p = data;
