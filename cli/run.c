@@ -55,13 +55,13 @@ sink_module(struct sink_state *s, const char *build_id, const char *image)
 }
 
 static void
-sink_line(void *ctx, const char *build_id, const char *image,
-    const char *file, uint32_t line, bool hit)
+sink_file_lines(void *ctx, const char *build_id, const char *image,
+    const char *file, const uint32_t *lines, const uint8_t *hit, size_t n)
 {
 	struct sink_state *s = ctx;
 
 	sink_module(s, build_id, image);
-	cov_file_add_line(sink_file(s, file), line, hit);
+	cov_file_add_lines(sink_file(s, file), lines, hit, n);
 }
 
 static void
@@ -188,9 +188,9 @@ run_command(const struct options *opts)
 	struct sink_state ss = { .cov = cov, .opts = opts };
 	char pidarg[32], *attach_argv[] = { pidarg, NULL };
 	struct line_sink sink = {
-		.line = sink_line,
-		.function = sink_function,
-		.ctx = &ss,
+	    .file_lines = sink_file_lines,
+	    .function = sink_function,
+	    .ctx = &ss,
 	};
 	struct tracer_stats stats;
 	struct timespec t0;

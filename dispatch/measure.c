@@ -8,6 +8,9 @@
 #include "dispatch/dispatch.h"
 #include "dispatch/image.h"
 
+/* Lines handed to line_sink.file_lines at a time at most. */
+#define EMIT_CHUNK 4096
+
 static struct bp_image *
 image_for_file(void *ctx, const char *path, enum image_kind kind)
 {
@@ -48,13 +51,33 @@ static void
 emit_image(const struct image *im, const struct line_sink *sink)
 {
 	const struct bp_image *bp = &im->bp;
+	uint32_t *lines;
 
-	for (size_t l = 0; l < bp->nlines; l++) {
-		const struct line_ref *lr = &im->lines[l];
+	if (sink->file_lines == NULL) {
+		for (size_t l = 0; l < bp->nlines; l++) {
+			const struct line_ref *lr = &im->lines[l];
 
-		sink->line(sink->ctx, im->lt->build_id, im->path,
-		    im->lt->files[lr->file], lr->line, bp->hit[l] != 0);
+			sink->line(sink->ctx, im->lt->build_id, im->path,
+			    im->lt->files[lr->file], lr->line, bp->hit[l] != 0);
+		}
+		return;
 	}
+	/* A file's lines are a run of line ids, and so are their flags; they
+	 * go out in pieces through a small buffer. */
+	lines = xmalloc(EMIT_CHUNK * sizeof(*lines));
+	for (size_t l = 0; l < bp->nlines;) {
+		uint32_t file = im->lines[l].file;
+		size_t end = l;
+
+		for (; end < bp->nlines && end - l < EMIT_CHUNK &&
+		     im->lines[end].file == file;
+		     end++)
+			lines[end - l] = im->lines[end].line;
+		sink->file_lines(sink->ctx, im->lt->build_id, im->path,
+		    im->lt->files[file], lines, bp->hit + l, end - l);
+		l = end;
+	}
+	free(lines);
 }
 
 /* The index of the first breakpoint address at or above entry, searched
