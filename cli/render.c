@@ -10,6 +10,7 @@
 
 #include "cli/run.h"
 #include "common/atomicfile.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "report/report.h"
 
@@ -30,54 +31,6 @@ fill_report_opts(const struct options *opts, struct report_opts *ro, char *cwd,
 	ro->version = PACKAGE_VERSION;
 }
 
-/* The report w makes, made in memory; -1 (logged) on failure. */
-static int
-make_text(const struct report_writer *w, const struct coverage *cov,
-    const struct report_opts *ro, char **textp, size_t *lenp)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	*textp = NULL;
-	*lenp = 0;
-	if (out == NULL)
-		return error_errno("cannot make the %s report", w->what);
-	if (w->write(cov, ro, out) == -1) {
-		fclose(out);
-		free(text);
-		return -1;
-	}
-	if (fclose(out) == EOF) {
-		free(text);
-		return error_errno("cannot make the %s report", w->what);
-	}
-	*textp = text;
-	*lenp = len;
-	return 0;
-}
-
-/* The report w makes, on standard error.  It is made in memory first: the
- * stream is unbuffered, and a table printed onto it straight costs a
- * write() per cell.  The message on failure calls it name. */
-static int
-print_text(const struct report_writer *w, const struct coverage *cov,
-    const struct report_opts *ro, const char *name)
-{
-	char *text;
-	size_t len;
-	int r = 0;
-
-	if (make_text(w, cov, ro, &text, &len) == -1)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	if (write_full(STDERR_FILENO, text, len) == -1)
-		r = error_errno("cannot write the %s", name);
-	free(text);
-	return r;
-}
-
 /* A text report into a file (atomically) or onto standard output. */
 static int
 write_text(const struct report_writer *w, const struct coverage *cov,
@@ -85,10 +38,19 @@ write_text(const struct report_writer *w, const struct coverage *cov,
 {
 	char *text = NULL;
 	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
 	int r = -1;
 
-	if (make_text(w, cov, ro, &text, &len) == -1)
-		return -1;
+	if (out == NULL)
+		return error_errno("cannot make the %s report", w->what);
+	if (w->write(cov, ro, out) == -1) {
+		fclose(out);
+		goto out;
+	}
+	if (fclose(out) == EOF) {
+		error_errno("cannot make the %s report", w->what);
+		goto out;
+	}
 	if (strcmp(dest, "-") == 0) {
 		if (fwrite(text, 1, len, stdout) != len ||
 		    fflush(stdout) == EOF) {
@@ -125,6 +87,23 @@ write_one(const struct report_request *rq, const struct coverage *cov,
 	return 0;
 }
 
+/* The terminal report on standard error, made in memory and written at
+ * once: the stream is unbuffered, and the table printed onto it straight
+ * cost a write() per cell and per dash of its title. */
+static int
+print_table(const struct coverage *cov, const struct report_opts *ro)
+{
+	struct buf b = BUF_INIT;
+	int r = 0;
+
+	report_table(&b, cov, ro);
+	fflush(stderr);
+	if (write_full(STDERR_FILENO, b.data, b.len) == -1)
+		r = error_errno("cannot write the coverage report");
+	buf_release(&b);
+	return r;
+}
+
 static int
 write_reports(const struct options *opts, const struct coverage *cov,
     const struct report_opts *ro)
@@ -136,8 +115,7 @@ write_reports(const struct options *opts, const struct coverage *cov,
 		if (opts->reports[i].writer == &report_writer_term)
 			term = true;
 	fflush(stdout);
-	if (term &&
-	    print_text(&report_writer_term, cov, ro, "coverage report") == -1)
+	if (term && print_table(cov, ro) == -1)
 		r = -1;
 	for (size_t i = 0; i < opts->nreports; i++)
 		if (opts->reports[i].writer != &report_writer_term &&
@@ -176,16 +154,12 @@ fail_under(const struct options *opts, const struct coverage *cov)
 int
 render_by_worker(const struct options *opts, const struct coverage *cov)
 {
-	static const struct report_writer by_worker = {
-	    .name = "by-worker",
-	    .what = "by-worker",
-	    .write = report_by_worker,
-	};
 	struct report_opts ro;
 	char cwd[PATH_MAX];
 
 	fill_report_opts(opts, &ro, cwd, sizeof(cwd));
-	return print_text(&by_worker, cov, &ro, "report by worker");
+	fflush(stdout);
+	return report_by_worker(cov, &ro, stderr);
 }
 
 int

@@ -282,5 +282,8 @@ void report_rows_release(struct report_rows *rr);
 /* The missed lines as ranges, "12-15, 20", added to out (a struct buf). */
 struct buf;
 void report_add_missing(struct buf *out, const struct cov_file *f);
+/* The terminal table, what report_writer_term writes, added to out. */
+void report_table(struct buf *out, const struct coverage *cov,
+    const struct report_opts *opts);
 
 #endif
