@@ -742,8 +742,11 @@ parse_lines(struct reader *rd, struct fields *fs)
 		if (rd->nstmts > DATAFILE_MAX_LINES)
 			return bad(rd, "more than %u statement lines",
 			    DATAFILE_MAX_LINES);
+		/* A range grows the array once, not once per line. */
+		XGROW(f->lines, f->nlines + (size_t)(b - a + 1), f->alloc);
 		for (uint64_t l = a; l <= b; l++)
-			cov_file_add_line(f, (uint32_t)l, false);
+			f->lines[f->nlines++] =
+			    (struct cov_line){.line = (uint32_t)l};
 	}
 	return 0;
 }
