@@ -168,21 +168,6 @@ add_module(struct buf *b, const struct cov_module *m)
 	return 0;
 }
 
-/* buf_printf(b, "%u", v) without printf, which was most of the time spent
- * writing a data file of millions of lines. */
-static void
-add_u32(struct buf *b, uint32_t v)
-{
-	char digits[10];
-	size_t n = 0;
-
-	do {
-		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	buf_add(b, digits + sizeof(digits) - n, n);
-}
-
 /* Add "3-5,9,12": the lines with hit set (all lines when !only_hit). */
 static void
 add_ranges(struct buf *b, const struct cov_file *f, bool only_hit)
@@ -200,10 +185,10 @@ add_ranges(struct buf *b, const struct cov_file *f, bool only_hit)
 			j++;
 		if (n++ > 0)
 			buf_addch(b, ',');
-		add_u32(b, l[i].line);
+		buf_add_u32(b, l[i].line);
 		if (j > i) {
 			buf_addch(b, '-');
-			add_u32(b, l[j].line);
+			buf_add_u32(b, l[j].line);
 		}
 		i = j;
 	}
@@ -245,10 +230,10 @@ add_tag_records(struct buf *b, const char *kind, const struct cov_tag *tags,
 				k++;
 			if (nr++ > 0)
 				buf_addch(b, ',');
-			add_u32(b, v[j].line);
+			buf_add_u32(b, v[j].line);
 			if (k > j) {
 				buf_addch(b, '-');
-				add_u32(b, v[k].line);
+				buf_add_u32(b, v[k].line);
 			}
 			j = k;
 		}
@@ -277,7 +262,7 @@ add_file(struct buf *b, const struct coverage *cov, const struct cov_file *f)
 	buf_addch(b, '\n');
 	for (size_t i = 0; i < f->nfuncs; i++) {
 		buf_addstr(b, "function ");
-		add_u32(b, f->funcs[i].line);
+		buf_add_u32(b, f->funcs[i].line);
 		buf_addstr(b, f->funcs[i].hit ? " 1 " : " 0 ");
 		add_encoded(b, f->funcs[i].name);
 		buf_addch(b, '\n');
