@@ -492,8 +492,7 @@ run_jobs(const struct options *opts)
 		warning("no data was collected: no source file under the --cov "
 		        "paths ran");
 	status = dr.failed > 0 ? 1 : 0;
-	status = run_save(opts, dr.cov, status);
-	status = render_reports(opts, dr.cov, status);
+	status = run_finish(opts, dr.cov, status);
 	summary(&dr, clock_monotonic() - t0);
 out:
 	release_failures(&dr);

@@ -10,6 +10,7 @@
 
 #include "cli/run.h"
 #include "common/atomicfile.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "report/report.h"
 
@@ -86,6 +87,23 @@ write_one(const struct report_request *rq, const struct coverage *cov,
 	return 0;
 }
 
+/* The terminal report on standard error, made in memory and written at
+ * once: the stream is unbuffered, and the table printed onto it straight
+ * cost a write() per cell and per dash of its title. */
+static int
+print_table(const struct coverage *cov, const struct report_opts *ro)
+{
+	struct buf b = BUF_INIT;
+	int r = 0;
+
+	report_table(&b, cov, ro);
+	fflush(stderr);
+	if (write_full(STDERR_FILENO, b.data, b.len) == -1)
+		r = error_errno("cannot write the coverage report");
+	buf_release(&b);
+	return r;
+}
+
 static int
 write_reports(const struct options *opts, const struct coverage *cov,
     const struct report_opts *ro)
@@ -97,7 +115,7 @@ write_reports(const struct options *opts, const struct coverage *cov,
 		if (opts->reports[i].writer == &report_writer_term)
 			term = true;
 	fflush(stdout);
-	if (term && report_writer_term.write(cov, ro, stderr) == -1)
+	if (term && print_table(cov, ro) == -1)
 		r = -1;
 	for (size_t i = 0; i < opts->nreports; i++)
 		if (opts->reports[i].writer != &report_writer_term &&

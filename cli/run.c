@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/run.h"
+#include "common/atomicfile.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -54,13 +55,13 @@ sink_module(struct sink_state *s, const char *build_id, const char *image)
 }
 
 static void
-sink_line(void *ctx, const char *build_id, const char *image,
-    const char *file, uint32_t line, bool hit)
+sink_file_lines(void *ctx, const char *build_id, const char *image,
+    const char *file, const uint32_t *lines, const uint8_t *hit, size_t n)
 {
 	struct sink_state *s = ctx;
 
 	sink_module(s, build_id, image);
-	cov_file_add_line(sink_file(s, file), line, hit);
+	cov_file_add_lines(sink_file(s, file), lines, hit, n);
 }
 
 static void
@@ -137,24 +138,46 @@ append_saved(const struct options *opts, struct coverage *cov)
 	return 0;
 }
 
-int
-run_save(const struct options *opts, struct coverage *cov, int status)
+/* Format the data file, which must happen before the reports apply the
+ * exclusion markers to cov, and begin writing it; -1 (logged) when it will
+ * not be saved. */
+static int
+save_begin(const struct options *opts, struct coverage *cov,
+    struct atomicfile *af)
 {
-	char *path = NULL;
+	char *text, *path;
+	size_t len;
+	int r;
 
 	if (append_saved(opts, cov) == -1) {
 		error("not saving the data of this run, so that the data file "
 		      "'%s' stays as it is",
 		    opts->data_file);
-		return status == 0 ? 1 : status;
+		return -1;
 	}
+	if ((text = datafile_format(cov, &len)) == NULL)
+		return -1;
 	if (opts->parallel_mode)
 		path = parallel_data_file(opts->data_file);
-	if (datafile_write(cov, path != NULL ? path : opts->data_file) == -1 &&
-	    status == 0)
-		status = 1;
+	else
+		path = xstrdup(opts->data_file);
+	r = atomicfile_begin(af, path, text, len);
 	free(path);
-	return status;
+	free(text);
+	return r;
+}
+
+int
+run_finish(const struct options *opts, struct coverage *cov, int status)
+{
+	struct atomicfile af;
+	bool saving = save_begin(opts, cov, &af) == 0;
+	int r = render_reports(opts, cov, status);
+
+	/* The status that saving first, then rendering, gave. */
+	if ((!saving || atomicfile_commit(&af) == -1) && status == 0)
+		r = 1;
+	return r;
 }
 
 int
@@ -165,9 +188,9 @@ run_command(const struct options *opts)
 	struct sink_state ss = { .cov = cov, .opts = opts };
 	char pidarg[32], *attach_argv[] = { pidarg, NULL };
 	struct line_sink sink = {
-		.line = sink_line,
-		.function = sink_function,
-		.ctx = &ss,
+	    .file_lines = sink_file_lines,
+	    .function = sink_function,
+	    .ctx = &ss,
 	};
 	struct tracer_stats stats;
 	struct timespec t0;
@@ -202,8 +225,7 @@ run_command(const struct options *opts)
 	add_run(cov, opts->pid != 0 ? attach_argv : opts->command, &t0,
 	    status);
 	coverage_finish(cov);
-	status = run_save(opts, cov, status);
-	status = render_reports(opts, cov, status);
+	status = run_finish(opts, cov, status);
 	coverage_free(cov);
 	return status;
 }

@@ -18,9 +18,11 @@ int run_erase(const struct options *opts);
 /* Run the jobs of PATH..., --jobs-from and -- COMMAND, on workers as -n,
  * --tx and --dist say; returns covtrace's exit status. */
 int run_jobs(const struct options *opts);
-/* Save cov to the data file as opts say (--cov-append, --parallel-mode);
- * returns status, or 1 instead of 0 when it could not be saved. */
-int run_save(const struct options *opts, struct coverage *cov, int status);
+/* Save cov (finished) to the data file as opts say (--cov-append,
+ * --parallel-mode) and make the reports, as render_reports does, while
+ * the disk writes the data.  Returns what render_reports returns, except
+ * 1 when status is 0 and the data could not be saved. */
+int run_finish(const struct options *opts, struct coverage *cov, int status);
 
 /* Print and write the reports that opts asks for, after applying the
  * exclusion markers to cov, then check --cov-fail-under.  Returns status,

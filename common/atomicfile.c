@@ -12,7 +12,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 
-static int
+int
 write_full(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -31,34 +31,107 @@ write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Free af's names, keeping errno. */
+static void
+release(struct atomicfile *af)
+{
+	int saved = errno;
+
+	free(af->path);
+	free(af->tmp);
+	af->path = NULL;
+	af->tmp = NULL;
+	af->fd = -1;
+	errno = saved;
+}
+
+/* Remove af's temporary file, keeping errno. */
+static void
+discard(struct atomicfile *af)
+{
+	int saved = errno;
+
+	if (af->fd != -1)
+		close(af->fd);
+	af->fd = -1;
+	unlink(af->tmp);
+	errno = saved;
+}
+
+/* atomicfile_begin without a message: -1 with errno set. */
+static int
+begin(struct atomicfile *af, const char *path, const void *data, size_t len,
+    bool sync)
+{
+	af->path = xstrdup(path);
+	af->tmp = xasprintf("%s.tmp.XXXXXX", path);
+	af->sync = sync;
+	if ((af->fd = mkstemp(af->tmp)) == -1 || fchmod(af->fd, 0644) == -1 ||
+	    write_full(af->fd, data, len) == -1) {
+		if (af->fd != -1)
+			discard(af);
+		return -1;
+	}
+	/* Start the writeback now: the fsync of the commit then finds the
+	 * data on its way to the disk.  Failing here costs only that head
+	 * start. */
+	if (sync)
+		sync_file_range(af->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	return 0;
+}
+
+/* Sync, close and rename af's temporary, or remove it; -1 with errno set. */
+static int
+commit(struct atomicfile *af)
+{
+	int fd = af->fd;
+
+	if (af->tmp == NULL || fd == -1)
+		BUG("committing a file that was not begun");
+	if (af->sync && fsync(fd) == -1) {
+		discard(af);
+		return -1;
+	}
+	af->fd = -1;
+	if (close(fd) == -1 || rename(af->tmp, af->path) == -1) {
+		discard(af);
+		return -1;
+	}
+	return 0;
+}
+
+int
+atomicfile_begin(struct atomicfile *af, const char *path, const void *data,
+    size_t len)
+{
+	if (begin(af, path, data, len, true) == -1) {
+		error_errno("cannot write '%s'", path);
+		release(af);
+		return -1;
+	}
+	return 0;
+}
+
+int
+atomicfile_commit(struct atomicfile *af)
+{
+	int r = 0;
+
+	if (commit(af) == -1)
+		r = error_errno("cannot write '%s'", af->path);
+	release(af);
+	return r;
+}
+
 int
 atomicfile_write_quiet(const char *path, const void *data, size_t len,
     bool sync)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd, r = -1, saved;
+	struct atomicfile af;
+	int r;
 
-	if ((fd = mkstemp(tmp)) == -1)
-		goto out;
-	if (fchmod(fd, 0644) == -1 || write_full(fd, data, len) == -1 ||
-	    (sync && fsync(fd) == -1)) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		errno = saved;
-		goto out;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		goto out;
-	}
-	r = 0;
-out:
-	saved = errno;
-	free(tmp);
-	errno = saved;
+	r = begin(&af, path, data, len, sync) == -1 ? -1 : commit(&af);
+	release(&af);
 	return r;
 }
 

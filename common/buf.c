@@ -89,6 +89,19 @@ buf_addch(struct buf *b, int c)
 }
 
 void
+buf_add_u32(struct buf *b, uint32_t v)
+{
+	char digits[10];
+	size_t n = 0;
+
+	do {
+		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	buf_add(b, digits + sizeof(digits) - n, n);
+}
+
+void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -26,11 +26,20 @@ struct measure_opts {
 	unsigned progress_ms;
 };
 
-/* Receives the result, one statement line at a time, grouped by image and
- * then by file. */
+/* Receives the result, one statement line at a time, or a file's lines at
+ * a time, grouped by image and then by file. */
 struct line_sink {
+	/* One statement line; may be NULL when file_lines is set. */
 	void (*line)(void *ctx, const char *build_id, const char *image,
 	    const char *file, uint32_t line, bool hit);
+	/* Statement lines of one source file of an image, n of them in
+	 * ascending order, and whether each ran (hit[i] != 0); when set, it
+	 * is called instead of line, which costs a call per line.  A file's
+	 * lines may come in several calls, each starting above where the
+	 * last one ended.  May be NULL. */
+	void (*file_lines)(void *ctx, const char *build_id, const char *image,
+	    const char *file, const uint32_t *lines, const uint8_t *hit,
+	    size_t n);
 	/* A function (DWARF subprogram) of a selected source file: its name,
 	 * the line of its entry point, and whether it ran.  May be NULL. */
 	void (*function)(void *ctx, const char *build_id, const char *image,

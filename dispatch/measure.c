@@ -4,8 +4,12 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "dispatch/dispatch.h"
 #include "dispatch/image.h"
+
+/* Lines handed to line_sink.file_lines at a time at most. */
+#define EMIT_CHUNK 4096
 
 static struct bp_image *
 image_for_file(void *ctx, const char *path, enum image_kind kind)
@@ -51,23 +55,60 @@ static void
 emit_image(const struct image *im, const struct line_sink *sink)
 {
 	const struct bp_image *bp = &im->bp;
+	uint32_t *lines;
 
-	for (size_t l = 0; l < bp->nlines; l++) {
-		const struct linepos *lr = &im->lines[l];
+	if (sink->file_lines == NULL) {
+		for (size_t l = 0; l < bp->nlines; l++) {
+			const struct linepos *lr = &im->lines[l];
 
-		sink->line(sink->ctx, im->lt->build_id, im->path,
-		    im->lt->files[lr->file], lr->line, bp->hit[l] != 0);
+			sink->line(sink->ctx, im->lt->build_id, im->path,
+			    im->lt->files[lr->file], lr->line, bp->hit[l] != 0);
+		}
+		return;
 	}
+	/* A file's lines are a run of line ids, and so are their flags; they
+	 * go out in pieces through a small buffer. */
+	lines = xmalloc(EMIT_CHUNK * sizeof(*lines));
+	for (size_t l = 0; l < bp->nlines;) {
+		uint32_t file = im->lines[l].file;
+		size_t end = l;
+
+		for (; end < bp->nlines && end - l < EMIT_CHUNK &&
+		     im->lines[end].file == file;
+		     end++)
+			lines[end - l] = im->lines[end].line;
+		sink->file_lines(sink->ctx, im->lt->build_id, im->path,
+		    im->lt->files[file], lines, bp->hit + l, end - l);
+		l = end;
+	}
+	free(lines);
 }
 
-/* Whether the function starting at entry (and running up to end) ran: the
- * lines of its first breakpoint address inside it were hit. */
-static bool
-function_ran(const struct bp_image *bp, uint64_t entry, uint64_t end)
+/* The index of the first breakpoint address at or above entry, searched
+ * for from index from on, below which every address is lower: functions
+ * come in address order, so each search starts where the last one ended
+ * and gallops, a few steps through nearby memory where a binary search
+ * over the whole table would miss the cache at each step. */
+static size_t
+first_addr_at(const struct bp_image *bp, size_t from, uint64_t entry)
 {
-	size_t lo = 0, hi = bp->naddrs;
+	size_t lo = from, hi, step = 1;
 
-	while (lo < hi) {
+	if (lo >= bp->naddrs || bp->addrs[lo] >= entry)
+		return lo;
+	/* addrs[lo] < entry: find hi with addrs[hi] >= entry, or the end. */
+	for (;;) {
+		hi = lo + step;
+		if (hi >= bp->naddrs) {
+			hi = bp->naddrs;
+			break;
+		}
+		if (bp->addrs[hi] >= entry)
+			break;
+		lo = hi;
+		step *= 2;
+	}
+	for (lo++; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (bp->addrs[mid] < entry)
@@ -75,14 +116,24 @@ function_ran(const struct bp_image *bp, uint64_t entry, uint64_t end)
 		else
 			hi = mid;
 	}
-	if (lo == bp->naddrs || bp->addrs[lo] >= end)
+	return lo;
+}
+
+/* Whether the function whose first breakpoint address is addrs[a], if any
+ * below end, ran: the lines of that address were hit. */
+static bool
+function_ran(const struct bp_image *bp, size_t a, uint64_t end)
+{
+	if (a == bp->naddrs || bp->addrs[a] >= end)
 		return false;
-	for (uint32_t k = bp->addr_line_start[lo];
-	     k < bp->addr_line_start[lo + 1]; k++)
+	for (uint32_t k = bp->addr_line_start[a];
+	     k < bp->addr_line_start[a + 1]; k++)
 		if (bp->hit[bp->addr_lines[k]])
 			return true;
 	return false;
 }
+
+enum { FILE_UNSEEN, FILE_SELECTED, FILE_LEFT_OUT };
 
 /* Hand the functions of the selected files of one image to the sink. */
 static void
@@ -90,22 +141,35 @@ emit_functions(const struct image_set *set, const struct image *im,
     const struct line_sink *sink)
 {
 	const struct linetab *lt = im->lt;
+	/* Whether each file is selected, asked once per file, not once per
+	 * function. */
+	unsigned char *fsel = xcalloc(lt->nfiles + 1, 1);
+	size_t a = 0;
+	uint64_t last = 0;
 
 	for (size_t i = 0; i < lt->nfuncs; i++) {
 		const struct linefunc *f = &lt->funcs[i];
 		const char *file = lt->files[f->file];
-
 		bool ran;
 
-		if (!selection_match(&set->sel, file))
+		if (fsel[f->file] == FILE_UNSEEN)
+			fsel[f->file] = selection_match(&set->sel, file)
+			    ? FILE_SELECTED
+			    : FILE_LEFT_OUT;
+		if (fsel[f->file] == FILE_LEFT_OUT)
 			continue;
-		ran = function_ran(&im->bp, f->addr, f->end);
+		if (f->addr < last)
+			a = 0; /* not in address order after all */
+		last = f->addr;
+		a = first_addr_at(&im->bp, a, f->addr);
+		ran = function_ran(&im->bp, a, f->end);
 		debug("function %s at %s:%u %s", lt->names + f->name, file,
 		    f->line, ran ? "ran" : "did not run");
 		if (sink->function != NULL)
 			sink->function(sink->ctx, lt->build_id, im->path, file,
-		    lt->names + f->name, f->line, ran);
+			    lt->names + f->name, f->line, ran);
 	}
+	free(fsel);
 }
 
 /* Hand every measured image to the sink; false when there is none. */

@@ -342,6 +342,23 @@ cov_file_add_line(struct cov_file *f, uint32_t line, bool hit)
 	f->nlines++;
 }
 
+void
+cov_file_add_lines(struct cov_file *f, const uint32_t *lines,
+    const uint8_t *hit, size_t n)
+{
+	struct cov_line *l;
+
+	XGROW(f->lines, f->nlines + n, f->alloc);
+	l = f->lines + f->nlines;
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i] == 0)
+			BUG("line 0 in '%s'", f->path);
+		l[i].line = lines[i];
+		l[i].hit = hit[i] != 0;
+	}
+	f->nlines += n;
+}
+
 static bool
 is_pow2_or_zero(size_t n)
 {

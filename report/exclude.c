@@ -121,6 +121,21 @@ regex_excludes(const struct excluder *ex, const char *text)
 	return false;
 }
 
+/* The first "_EXCL_" in [p, end), or NULL.  A search for its 'X', a rare
+ * byte in C, runs many times faster than memmem over a large source. */
+static const char *
+find_excl(const char *p, const char *end)
+{
+	const char *x;
+
+	if (end - p < 6)
+		return NULL;
+	for (x = p + 2; (x = memchr(x, 'X', (size_t)(end - x))) != NULL; x++)
+		if (end - x >= 4 && memcmp(x - 2, "_EXCL_", 6) == 0)
+			return x - 2;
+	return NULL;
+}
+
 /* The lines that may carry a marker, those that hold "_EXCL_", found by
  * one scan of the whole text rather than a search per line; NULL when
  * there is none. */
@@ -130,7 +145,7 @@ marker_lines(const struct source *src)
 	const char *p = src->text, *end = src->text + src->len;
 	bool *mark = NULL;
 
-	while ((p = memmem(p, (size_t)(end - p), "_EXCL_", 6)) != NULL) {
+	while ((p = find_excl(p, end)) != NULL) {
 		if (mark == NULL)
 			mark = xcalloc(src->nlines + 1, sizeof(*mark));
 		mark[source_line_at(src, p) - 1] = true;
@@ -222,6 +237,18 @@ apply(struct cov_file *f, const bool *excl, size_t nsrc)
 	f->nfuncs = nf;
 }
 
+/* Whether the source at path must be read whole: it may hold a marker, or
+ * there are regular expressions to try.  Without --exclude-line most
+ * sources hold no marker, and a scan that only looks for one costs a
+ * fraction of reading the file whole and splitting it into lines. */
+static int
+needs_reading(const struct excluder *ex, const char *path)
+{
+	if (ex != NULL && ex->n > 0)
+		return 1;
+	return source_scan(path, find_excl, 6);
+}
+
 void
 coverage_exclude(struct coverage *cov, const struct excluder *ex)
 {
@@ -229,8 +256,11 @@ coverage_exclude(struct coverage *cov, const struct excluder *ex)
 		struct cov_file *f = &cov->files[i];
 		struct source src;
 		bool *excl;
+		int r;
 
-		if (source_read(f->path, &src) == -1) {
+		if ((r = needs_reading(ex, f->path)) == 0)
+			continue;
+		if (r == -1 || source_read(f->path, &src) == -1) {
 			verbose("no exclusion markers read from '%s': %s",
 			    f->path, strerror(errno));
 			continue;

@@ -100,6 +100,9 @@ uint32_t coverage_module(struct coverage *cov, const char *build_id,
 struct cov_file *coverage_file(struct coverage *cov, const char *path);
 /* Record a statement line; hit lines stay hit when added again. */
 void cov_file_add_line(struct cov_file *f, uint32_t line, bool hit);
+/* Record n statement lines at once: lines[i], hit when hit[i] != 0. */
+void cov_file_add_lines(struct cov_file *f, const uint32_t *lines,
+    const uint8_t *hit, size_t n);
 void cov_file_add_module(struct cov_file *f, uint32_t module);
 /* Record a function; the name is copied.  A function added twice (same
  * line and name) ran when either ran. */
@@ -279,5 +282,8 @@ void report_rows_release(struct report_rows *rr);
 /* The missed lines as ranges, "12-15, 20", added to out (a struct buf). */
 struct buf;
 void report_add_missing(struct buf *out, const struct cov_file *f);
+/* The terminal table, what report_writer_term writes, added to out. */
+void report_table(struct buf *out, const struct coverage *cov,
+    const struct report_opts *opts);
 
 #endif

@@ -157,9 +157,13 @@ report_add_missing(struct buf *out, const struct cov_file *f)
 		}
 		if (start == 0)
 			continue;
-		buf_printf(out, "%s%u", out->len > len0 ? ", " : "", start);
-		if (end != start)
-			buf_printf(out, "-%u", end);
+		if (out->len > len0)
+			buf_add(out, ", ", 2);
+		buf_add_u32(out, start);
+		if (end != start) {
+			buf_addch(out, '-');
+			buf_add_u32(out, end);
+		}
 		start = 0;
 	}
 }

@@ -26,7 +26,7 @@ text_width(const char *s)
 
 /* A sep('-', title) line as pytest's terminal writer draws it. */
 static void
-write_title(FILE *out, const char *title)
+write_title(struct buf *out, const char *title)
 {
 	int len = (int)text_width(title);
 	int n = (TABLE_WIDTH - len - 2) / 2;
@@ -34,28 +34,28 @@ write_title(FILE *out, const char *title)
 	if (n < 1)
 		n = 1;
 	for (int i = 0; i < n; i++)
-		fputc('-', out);
-	fprintf(out, " %s ", title);
+		buf_addch(out, '-');
+	buf_printf(out, " %s ", title);
 	for (int i = 0; i < n; i++)
-		fputc('-', out);
+		buf_addch(out, '-');
 	if (2 * n + len + 2 + 1 <= TABLE_WIDTH)
-		fputc('-', out);
-	fputc('\n', out);
+		buf_addch(out, '-');
+	buf_addch(out, '\n');
 }
 
 /* A sep(' ', text) line: the text centred, without trailing blanks. */
 static void
-write_centred(FILE *out, const char *text)
+write_centred(struct buf *out, const char *text)
 {
 	int n = (TABLE_WIDTH - (int)text_width(text) - 2) / 2;
 
-	fprintf(out, "%*s%s\n", n > 0 ? n + 1 : 0, "", text);
+	buf_printf(out, "%*s%s\n", n > 0 ? n + 1 : 0, "", text);
 }
 
 /* With workers (covtrace -n, --tx), pytest-cov's distributed header: the
  * title, then each worker's platform and directory. */
 static void
-write_workers_title(FILE *out, const struct coverage *cov)
+write_workers_title(struct buf *out, const struct coverage *cov)
 {
 	write_title(out, "coverage");
 	for (size_t i = 0; i < cov->nworkers; i++) {
@@ -70,7 +70,7 @@ write_workers_title(FILE *out, const struct coverage *cov)
 }
 
 static void
-write_platform_title(FILE *out, const struct coverage *cov)
+write_platform_title(struct buf *out, const struct coverage *cov)
 {
 	char *platform = NULL, *title;
 
@@ -94,28 +94,28 @@ struct layout {
 };
 
 static void
-write_row(FILE *out, const struct layout *lay, const struct report_row *r,
+write_row(struct buf *out, const struct layout *lay, const struct report_row *r,
     const char *missing)
 {
 	char pc[64];
 
 	report_format_percent(pc, sizeof(pc), r->stmts, r->stmts - r->miss,
 	    lay->precision);
-	fprintf(out, "%s%*s%7zu%7zu%*s%%", r->name,
+	buf_printf(out, "%s%*s%7zu%7zu%*s%%", r->name,
 	    (int)(lay->name_width - text_width(r->name)), "", r->stmts, r->miss,
 	    lay->cover_width, pc);
 	if (missing != NULL && missing[0] != '\0')
-		fprintf(out, "   %s", missing);
-	fputc('\n', out);
+		buf_printf(out, "   %s", missing);
+	buf_addch(out, '\n');
 }
 
 static void
-write_rows(FILE *out, const struct report_rows *rr, const struct layout *lay,
-    bool show_missing)
+write_rows(struct buf *out, const struct report_rows *rr,
+    const struct layout *lay, bool show_missing)
 {
 	struct buf missing = BUF_INIT;
 
-	fprintf(out, "Name%*s%7s%7s%*s%s\n", (int)(lay->name_width - 4), "",
+	buf_printf(out, "Name%*s%7s%7s%*s%s\n", (int)(lay->name_width - 4), "",
 	    "Stmts", "Miss", lay->cover_width + 1, "Cover",
 	    show_missing ? "   Missing" : "");
 	for (size_t i = 0; i < rr->n; i++) {
@@ -128,9 +128,9 @@ write_rows(FILE *out, const struct report_rows *rr, const struct layout *lay,
 	buf_release(&missing);
 }
 
-static int
-table_write(const struct coverage *cov, const struct report_opts *opts,
-    FILE *out)
+void
+report_table(struct buf *out, const struct coverage *cov,
+    const struct report_opts *opts)
 {
 	struct coverage *copy;
 	struct report_rows rr;
@@ -146,12 +146,26 @@ table_write(const struct coverage *cov, const struct report_opts *opts,
 	write_platform_title(out, cov);
 	write_rows(out, &rr, &lay, opts->show_missing);
 	if (rr.skipped > 0)
-		fprintf(out, "\n%zu file%s skipped due to complete coverage.\n",
+		buf_printf(out,
+		    "\n%zu file%s skipped due to complete coverage.\n",
 		    rr.skipped, rr.skipped == 1 ? "" : "s");
 	report_rows_release(&rr);
 	coverage_free(copy);
-	if (fflush(out) == EOF || ferror(out))
+}
+
+static int
+table_write(const struct coverage *cov, const struct report_opts *opts,
+    FILE *out)
+{
+	struct buf b = BUF_INIT;
+
+	report_table(&b, cov, opts);
+	if (fwrite(b.data, 1, b.len, out) != b.len || fflush(out) == EOF ||
+	    ferror(out)) {
+		buf_release(&b);
 		return error_errno("cannot write the coverage report");
+	}
+	buf_release(&b);
 	return 0;
 }
 

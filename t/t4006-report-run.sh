@@ -136,6 +136,32 @@ test_expect_success PTRACE '--cov-fail-under keeps a failing command'"'"'s statu
 	test_grep "^FAIL Required test coverage of 100% not reached" err
 '
 
+test_expect_success PTRACE 'a data file that cannot be created fails the run (1)' '
+	test_expect_code 1 "$COVTRACE" --data-file=no-such-dir/x.data \
+	    -- ./args >out 2>err &&
+	echo none >expect &&
+	test_cmp expect out &&
+	test_grep "^covtrace: cannot write .no-such-dir/x\.data.: No such file or directory$" err &&
+	test_grep "^TOTAL " err
+'
+
+test_expect_success PTRACE 'one that cannot be renamed into place: 1, the reports, no temporary left' '
+	mkdir dir.data &&
+	test_expect_code 1 "$COVTRACE" --cov-fail-under=99 \
+	    --data-file=dir.data -- ./args >out 2>err &&
+	test_grep "^covtrace: cannot write .dir\.data.: Is a directory$" err &&
+	test_grep "^TOTAL " err &&
+	test_grep "^FAIL Required test coverage of 99% not reached" err &&
+	test_path_is_missing dir.data.tmp.* &&
+	rmdir dir.data
+'
+
+test_expect_success PTRACE 'a failing command keeps its status when the data is not saved' '
+	test_expect_code 3 "$COVTRACE" --data-file=no-such-dir/x.data \
+	    -- ./three 2>err &&
+	test_grep "^covtrace: cannot write .no-such-dir/x\.data.: " err
+'
+
 test_expect_success PTRACE 'report options apply when tracing' '
 	"$COVTRACE" --precision=1 --sort=-cover --skip-covered \
 	    --cov-report=term-missing --cov-report=markdown:args.md \

@@ -102,6 +102,23 @@ test_finish_lines(void)
 }
 
 static void
+test_add_lines(void)
+{
+	struct coverage *cov = coverage_new();
+	struct cov_file *f = coverage_file(cov, "/src/a.c");
+	const uint32_t lines[] = {3, 5, 9}, more[] = {12};
+	const uint8_t hit[] = {1, 0, 2}, none[] = {0};
+
+	cov_file_add_line(f, 1, false);
+	cov_file_add_lines(f, lines, hit, 3);
+	cov_file_add_lines(f, more, none, 0);
+	cov_file_add_lines(f, more, none, 1);
+	check_lines(f, "1 3h 5 9h 12",
+	    "lines added at once follow the others; any nonzero flag is a hit");
+	coverage_free(cov);
+}
+
+static void
 add_lines(struct coverage *cov, const char *path, const char *spec)
 {
 	struct cov_file *f = coverage_file(cov, path);
@@ -221,6 +238,7 @@ main(void)
 	test_file_lookup();
 	test_many_files();
 	test_finish_lines();
+	test_add_lines();
 	test_merge();
 	test_merge_empty();
 	test_module();

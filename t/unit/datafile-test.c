@@ -339,6 +339,34 @@ test_checksum(void)
 	    " line 2: bad end record", "an end record too long");
 }
 
+/* Bodies of every length modulo 8, short and long, read back: the
+ * checksum takes eight bytes a step, then the rest one by one. */
+static void
+test_checksum_lengths(void)
+{
+	struct buf body = BUF_INIT;
+	size_t nbad = 0;
+
+	buf_addstr(&body,
+	    "covtrace-data 2\nfile /a.c\nmodules -\n"
+	    "lines 1-200\nhit -\n");
+	for (uint32_t n = 1; n <= 200; n++) {
+		char *text = with_end(body.data, 1);
+		struct coverage *cov = NULL;
+
+		if (datafile_parse("lengths", text, strlen(text), &cov) == -1) {
+			diag("%zu bytes", body.len);
+			nbad++;
+		}
+		coverage_free(cov);
+		free(text);
+		buf_printf(&body, "function %u 0 f%.*s\n", n, (int)(n % 13),
+		    "xxxxxxxxxxxxx");
+	}
+	is_int((long long)nbad, 0, "checksums of 200 lengths");
+	buf_release(&body);
+}
+
 #define HDR "covtrace-data 1\n"
 #define FILE_A "file /a.c\nmodules -\n"
 
@@ -642,6 +670,7 @@ main(void)
 	test_not_ours();
 	test_truncated();
 	test_checksum();
+	test_checksum_lengths();
 	test_bad_records();
 	test_bad_functions();
 	test_version_1();

@@ -329,6 +329,42 @@ check_exclude(const char *text, const char *regex, const char *want,
 	free(err);
 }
 
+/* A source of about 100 KB, read in more than one piece, whose only
+ * marker starts at byte at: statement lines around it keep or lose it. */
+static void
+check_exclude_far(size_t at)
+{
+	struct buf text = BUF_INIT;
+	struct coverage *cov = coverage_new();
+	struct cov_file *f;
+	uint32_t line = 1;
+	char *path, *got, *want;
+
+	while (text.len + 2 <= at - 6 - 1) {
+		buf_addstr(&text, "x\n");
+		line++;
+	}
+	while (text.len < at - 6)
+		buf_addch(&text, 'y');
+	buf_addstr(&text, "//LCOV_EXCL_LINE\n");
+	while (text.len < 100000)
+		buf_addstr(&text, "x\n");
+	path = write_source("far.c", text.data);
+	f = coverage_file(cov, path);
+	for (uint32_t l = line - 1; l <= line + 1; l++)
+		cov_file_add_line(f, l, false);
+	coverage_exclude(cov, NULL);
+	got = lines_of(&cov->files[0]);
+	want = xasprintf("%u,%u x%u f", line - 1, line + 1, line);
+	is_str(got, want, "a marker at byte %zu of a large source", at);
+	free(want);
+	free(got);
+	coverage_free(cov);
+	unlink(path);
+	free(path);
+	buf_release(&text);
+}
+
 static void
 test_exclude(void)
 {
@@ -357,6 +393,17 @@ test_exclude(void)
 	    "branch markers do not exclude lines");
 	check_exclude("abort();\nx\nabort ();\n", "abort *\\(",
 	    "2,4,5,6,7,8,9,10,11,12 x1,3 f five", NULL, "--exclude-line");
+	check_exclude("LCOV_EXCL_LINE\n_EXCL_\nX\n", NULL,
+	    "2,3,4,5,6,7,8,9,10,11,12 x1 f five", NULL,
+	    "a marker on the first line");
+	/* The source is scanned 64 KiB at a time: markers before, across
+	 * and after the first boundary. */
+	check_exclude_far(1000);
+	check_exclude_far(65530);
+	check_exclude_far(65533);
+	check_exclude_far(65535);
+	check_exclude_far(65536);
+	check_exclude_far(90000);
 	capture_stderr();
 	ok(excluder_new(&bad, 1) == NULL, "a bad regular expression fails");
 	s = captured_stderr();
