@@ -169,12 +169,14 @@ flush_pages(struct aspace *as, const struct as_mod *m, bool ever,
 	uint64_t lo = 0, hi = 0, armed = 0; /* buf holds runtime [lo, hi) */
 
 	*armedp = 0;
-	for (size_t i = 0; i < img->naddrs; i++) {
+	for (size_t i = 0; i < img->naddrs;) {
 		uint64_t a = img->addrs[i] + m->bias, plo, phi;
-		bool trap = (m->all_armed && !ever) || addr_armed(m, i);
 
-		if (!trap && !(ever && addr_ever_armed(m, i)))
+		if (!(m->all_armed && !ever) && !addr_armed(m, i) &&
+		    !(ever && addr_ever_armed(m, i))) {
+			i++;
 			continue;
+		}
 		plo = PAGE_OF(a) > m->lo ? PAGE_OF(a) : m->lo;
 		phi = PAGE_OF(a) + PAGE_SIZE_BP < m->hi ?
 		    PAGE_OF(a) + PAGE_SIZE_BP :
@@ -193,10 +195,23 @@ flush_pages(struct aspace *as, const struct as_mod *m, bool ever,
 			    phi - hi);
 			hi = phi;
 		}
-		if (trap) {
-			buf[a - lo] = ARCH_TRAP_BYTE;
-			armed++;
+		/* The rest of the addresses on this page. */
+		if (m->all_armed && !ever) {
+			size_t first = i;
+
+			for (; i < img->naddrs && img->addrs[i] + m->bias < phi;
+			     i++)
+				buf[img->addrs[i] + m->bias - lo] =
+				    ARCH_TRAP_BYTE;
+			armed += i - first;
+			continue;
 		}
+		for (; i < img->naddrs && img->addrs[i] + m->bias < phi; i++)
+			if (addr_armed(m, i)) {
+				buf[img->addrs[i] + m->bias - lo] =
+				    ARCH_TRAP_BYTE;
+				armed++;
+			}
 	}
 	if (hi > lo && write_composed(as, lo, hi, buf) == -1)
 		return -1;
