@@ -32,14 +32,16 @@ t_unit_select_test_LDADD = dispatch/libdispatch.a dwarf/libdwarf.a \
 	tracer/libtracer.a common/libcommon.a $(LIBDW_LIBS) $(LIBELF_LIBS)
 
 # SSH workers and --rsyncdir (issue 6): everything that speaks libssh2.
+# Nothing links libssh2: ssh-lib.c loads it with dlopen() (configure puts
+# -ldl in LIBS where dlopen is not in the C library).
 %canon_reldir%_libdispatch_a_SOURCES += \
 	%reldir%/ssh.c %reldir%/ssh.h %reldir%/ssh-config.c \
+	%reldir%/ssh-lib.c %reldir%/ssh-lib.h \
 	%reldir%/transport-ssh.c \
 	%reldir%/rsync.c %reldir%/rsync.h
 %canon_reldir%_libdispatch_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBSSH2_CFLAGS)
 ssh_unit_ldadd = dispatch/libdispatch.a dwarf/libdwarf.a \
-	tracer/libtracer.a common/libcommon.a $(LIBSSH2_LIBS) \
-	$(LIBDW_LIBS) $(LIBELF_LIBS)
+	tracer/libtracer.a common/libcommon.a $(LIBDW_LIBS) $(LIBELF_LIBS)
 # rsync-test is a TAP unit test (the local destination); ssh-test is a
 # driver that t/t38xx scripts run against the sshd they start.
 check_PROGRAMS += t/unit/rsync-test t/unit/ssh-test

@@ -1,6 +1,7 @@
 /* An SSH connection made with libssh2: TCP, the handshake, the host key
  * against known_hosts, authentication, keepalives, exec channels and SFTP.
- * Everything that speaks libssh2 is in this file. */
+ * Everything that speaks libssh2 is in this file.  The calls go through
+ * the table of dispatch/ssh-lib.h, which ssh_connect() loads. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "dispatch/ssh-lib.h"
 #include "dispatch/ssh.h"
 
 struct ssh_conn {
@@ -597,15 +599,6 @@ conn_name(const struct ssh_host *h)
 	    h->port);
 }
 
-static void
-libssh2_init_once(void)
-{
-	static bool done;
-
-	if (!done && libssh2_init(0) == 0)
-		done = true;
-}
-
 /* The host key preference needs known_hosts before the handshake. */
 static int
 prefer_known_hosts(struct ssh_conn *c, const struct ssh_host *h)
@@ -625,12 +618,16 @@ int
 ssh_connect(const struct ssh_host *h, const struct ssh_opts *opts,
     struct ssh_conn **connp)
 {
-	struct ssh_conn *c = xcalloc(1, sizeof(*c));
+	struct ssh_conn *c;
 	int timeout = opts->timeout > 0 ? opts->timeout : SSH_TIMEOUT_DEFAULT;
 
 	*connp = NULL;
+	/* Every libssh2 object comes from a connection: this is the one
+	 * place that has to load the library. */
+	if (ssh_lib_load() == -1)
+		return -1;
+	c = xcalloc(1, sizeof(*c));
 	c->fd = -1;
-	libssh2_init_once();
 	c->name = conn_name(h);
 	c->keepalive =
 	    opts->keepalive > 0 ? opts->keepalive : SSH_KEEPALIVE_DEFAULT;

@@ -19,6 +19,12 @@ test_expect_success 'find the man page' '
 	test_path_is_file "$manpage"
 '
 
+test_expect_success 'configure filled in every @NAME@ of the man page' '
+	if test "$manpage" = "$TOP_BUILDDIR/man/covtrace.1"; then
+		test_grep -v "@[A-Z_][A-Z0-9_]*@" "$manpage"
+	fi
+'
+
 # The rendered page with overstrike and hyphenation undone, or the mdoc
 # source with the Fl macro spelled out.
 test_expect_success 'render the man page' '
