@@ -388,15 +388,26 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 {
 	struct linetab *lt = NULL;
 	struct module mod;
+	bool store;
 
 	*tablep = NULL;
 	if (module_open(path, &mod) == -1)
 		return -1;
 	if (!opts->no_cache && mod.build_id[0] != '\0' &&
 	    cache_load(opts, mod.build_id, &lt) == 0) {
-		module_close(&mod);
-		*tablep = lt;
-		return 0;
+		/* "No line information" is cached too, since looking for
+		 * it costs milliseconds (libdwfl may even load
+		 * libdebuginfod), but holds only while no debug information
+		 * has appeared for the file. */
+		if (lt->has_debug || !module_debug_possible(&mod)) {
+			module_close(&mod);
+			*tablep = lt;
+			return 0;
+		}
+		debug("'%s': debug information may have appeared since it was cached",
+		    path);
+		linetab_free(lt);
+		lt = NULL;
 	}
 	lt = xcalloc(1, sizeof(*lt));
 	memcpy(lt->build_id, mod.build_id, sizeof(lt->build_id));
@@ -407,8 +418,11 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 		decode_lines(&mod, lt);
 	else
 		lineindex_build(lt, NULL, 0);
+	/* A "none" that the next load would not trust is not stored. */
+	store = !opts->no_cache && lt->build_id[0] != '\0' &&
+	    (lt->has_debug || !module_debug_possible(&mod));
 	module_close(&mod);
-	if (!opts->no_cache && lt->build_id[0] != '\0' && lt->has_debug)
+	if (store)
 		cache_store(opts->cache_dir, lt);
 	*tablep = lt;
 	return 0;

@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <elfutils/libdwelf.h>
@@ -31,8 +34,10 @@ read_build_id(struct module *mod)
 	mod->build_id[0] = '\0';
 	if (n <= 0)
 		return;
-	if (n > 20)
+	if (n > 20) {
+		mod->build_id_cut = true;
 		n = 20;
+	}
 	for (ssize_t i = 0; i < n; i++)
 		snprintf(mod->build_id + 2 * i, 3, "%02x",
 		    ((const unsigned char *)id)[i]);
@@ -94,6 +99,76 @@ module_open(const char *path, struct module *mod)
 		return -1;
 	}
 	return 0;
+}
+
+static bool
+has_debug_sections(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return true; /* cannot tell: assume it may */
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (gelf_getshdr(scn, &sh) == NULL)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name != NULL && (strncmp(name, ".debug_", 7) == 0 ||
+					strncmp(name, ".zdebug_", 8) == 0))
+			return true;
+	}
+	return false;
+}
+
+static bool
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+bool
+module_debug_possible(const struct module *mod)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS"), *link, *slash;
+	char path[PATH_MAX];
+	GElf_Word crc;
+	int dirlen;
+
+	if ((urls != NULL && urls[0] != '\0') || mod->build_id_cut ||
+	    has_debug_sections(mod->elf))
+		return true;
+	/* libdwfl's default search path, ":.debug:/usr/lib/debug": by
+	 * build-id under /usr/lib/debug, and by .gnu_debuglink beside the
+	 * file, in its .debug directory and under /usr/lib/debug. */
+	if (mod->build_id[0] != '\0') {
+		snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug",
+		    mod->build_id, mod->build_id + 2);
+		if (file_exists(path))
+			return true;
+	}
+	if ((link = dwelf_elf_gnu_debuglink(mod->elf, &crc)) == NULL)
+		return false;
+	if (link[0] == '/')
+		return file_exists(link);
+	/* Relative to where the file is; a relative path says too little. */
+	if (mod->path[0] != '/')
+		return true;
+	slash = strrchr(mod->path, '/');
+	dirlen = (int)(slash - mod->path);
+	snprintf(path, sizeof(path), "%.*s/%s", dirlen, mod->path, link);
+	if (file_exists(path))
+		return true;
+	snprintf(path, sizeof(path), "%.*s/.debug/%s", dirlen, mod->path, link);
+	if (file_exists(path))
+		return true;
+	snprintf(path, sizeof(path), "/usr/lib/debug%.*s/%s", dirlen, mod->path,
+	    link);
+	return file_exists(path);
 }
 
 void

@@ -21,6 +21,7 @@ struct module {
 	Dwarf *dw;		/* NULL when no debug info was found */
 	Dwarf_Addr dwbias;	/* added by libdwfl to DWARF addresses */
 	char build_id[41];
+	bool build_id_cut;	/* longer than the 20 bytes kept */
 	bool pie;
 	uint64_t entry;
 	size_t nxsegs;
@@ -32,6 +33,11 @@ int module_open(const char *path, struct module *mod);
 /* Find the DWARF data, in the file or through debuglink and build-id. */
 void module_find_dwarf(struct module *mod);
 void module_close(struct module *mod);
+/* Whether debug information for mod could be found now: the file has
+ * DWARF sections, a separate debug file lies where libdwfl looks for one,
+ * or debuginfod may be asked.  Then a cached "no line information" is not
+ * to be trusted. */
+bool module_debug_possible(const struct module *mod);
 /* Whether addr lies inside an executable segment. */
 bool module_addr_exec(const struct module *mod, uint64_t addr);
 

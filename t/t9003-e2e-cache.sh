@@ -4,7 +4,8 @@ test_description='end to end: the line-table cache
 Entries appear under $XDG_CACHE_HOME/covtrace (else ~/.cache/covtrace); a
 second run uses them unchanged with the same results; a truncated, garbled
 or emptied entry is detected and rebuilt, with the same results; concurrent
-runs do not corrupt the cache; --no-cache writes nothing.'
+runs do not corrupt the cache; a program without line information is cached
+as such until debug information for it appears; --no-cache writes nothing.'
 # shellcheck source=test-lib.sh
 . "${TEST_SRCDIR:-$(dirname "$0")}/test-lib.sh"
 
@@ -149,6 +150,59 @@ test_expect_success PTRACE 'concurrent runs on an empty cache agree and leave it
 	snapshot cache >after &&
 	test_cmp before after &&
 	same_coverage first.data after-concurrent.data
+'
+
+# build_id FILE: the build-id of FILE, in hex.
+build_id () {
+	LC_ALL=C readelf -n "$1" | sed -n "s/^ *Build ID: //p"
+}
+
+test_expect_success CC 'strip copies of the fixture, keeping its build-id' '
+	objcopy --only-keep-debug basic-O0-pie basic.debug &&
+	objcopy --strip-debug basic-O0-pie stripped &&
+	objcopy --strip-debug --add-gnu-debuglink=basic.debug basic-O0-pie \
+	    linked &&
+	id=$(build_id basic-O0-pie) &&
+	test -n "$id" &&
+	test "$(build_id stripped)" = "$id" &&
+	test "$(build_id linked)" = "$id"
+'
+
+# run_none PROGRAM DATAFILE: trace PROGRAM (the fixture, which exits 3)
+# and see it warned of having no line information.
+run_none () {
+	test_expect_code 3 "$COVTRACE" -vv --data-file="$2" -- "./$1" \
+	    >/dev/null 2>"$2.err" &&
+	test_grep "no line information in .*/$1." "$2.err"
+}
+
+test_expect_success PTRACE 'a program without line information is cached as such' '
+	XDG_CACHE_HOME=$PWD/none-cache &&
+	run_none stripped none1.data &&
+	test_path_is_file "none-cache/covtrace/$id.lt" &&
+	snapshot none-cache >before &&
+	run_none stripped none2.data &&
+	test_grep "cache hit for $id" none2.data.err &&
+	snapshot none-cache >after &&
+	test_cmp before after
+'
+
+test_expect_success PTRACE 'that entry does not hide the same build-id with debug information' '
+	XDG_CACHE_HOME=$PWD/none-cache &&
+	run_basic unstripped.data &&
+	same_coverage first.data unstripped.data
+'
+
+test_expect_success PTRACE 'nor a separate debug file that appears later' '
+	XDG_CACHE_HOME=$PWD/link-cache &&
+	mv basic.debug basic.debug.away &&
+	run_none linked linked1.data &&
+	test_path_is_file "link-cache/covtrace/$id.lt" &&
+	mv basic.debug.away basic.debug &&
+	test_expect_code 3 "$COVTRACE" --data-file=linked2.data -- ./linked \
+	    >/dev/null 2>linked2.err &&
+	test_grep -v "no line information" linked2.err &&
+	check_hits basic.c linked2.data
 '
 
 test_expect_success PTRACE '--no-cache writes nothing' '
