@@ -315,7 +315,8 @@ cache_store(const char *dir, const struct linetab *lt)
 	h.head_hash = head_hash(&h, b.data + sizeof(h));
 	memcpy(b.data, &h, sizeof(h));
 	buf_add(&b, lt->funcs, lt->nfuncs * sizeof(struct linefunc));
-	buf_add(&b, lt->addrs, lineindex_size(lt->naddrs, lt->nlines, lt->nrefs));
+	buf_add(&b, lt->addrs,
+	    lineindex_size(lt->naddrs, lt->nlines, lt->nrefs));
 	buf_add(&b, lt->names, lt->names_len);
 	buf_add(&b, zeros, (8 - lt->names_len % 8) % 8);
 	hash = cache_hash(0, (const unsigned char *)b.data, b.len);

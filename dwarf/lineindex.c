@@ -108,7 +108,8 @@ number_lines(const struct linerow *rows, size_t nrows, size_t nfiles,
 			lines[k].line = (uint32_t)keys[k];
 		}
 		for (size_t i = 0; i < nrows; i++) {
-			uint64_t key = (uint64_t)rows[i].file << 32 | rows[i].line;
+			uint64_t key =
+			    (uint64_t)rows[i].file << 32 | rows[i].line;
 			size_t lo = 0, hi = n;
 
 			while (hi - lo > 1) {
@@ -147,8 +148,8 @@ lineindex_build(struct linetab *lt, const struct linerow *rows, size_t nrows)
 		lt->naddrs += !same_addr;
 		lt->nrefs += !(same_addr && ids[i] == ids[i - 1]);
 	}
-	lt->index = xcalloc(1,
-	    lineindex_size(lt->naddrs, lt->nlines, lt->nrefs));
+	lt->index =
+	    xcalloc(1, lineindex_size(lt->naddrs, lt->nlines, lt->nrefs));
 	lineindex_place(lt, lt->index);
 	/* The arrays are const for the index's users, not for its builder. */
 	addrs = (uint64_t *)(uintptr_t)lt->addrs;

@@ -23,7 +23,7 @@ struct filemap {
 	const char *last_raw;	/* libdw's string for the last file seen */
 	uint32_t last_idx;
 	const char *comp_dir;	/* of the current CU, or NULL */
-	struct linerow *rows;	/* the rows decoded so far */
+	struct linerow *rows; /* the rows decoded so far */
 	size_t nrows, rows_alloc;
 };
 
@@ -323,7 +323,7 @@ decode_lines(struct module *mod, struct linetab *lt)
 {
 	struct ranges rs = { 0 };
 	struct func_walk fw = { .mod = mod, .rs = &rs, .names = BUF_INIT };
-	struct filemap fm = { .lt = lt };
+	struct filemap fm = {.lt = lt};
 	Dwarf_CU *cu = NULL, *next;
 	uint8_t unit_type;
 	Dwarf_Die cudie;
@@ -404,7 +404,8 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 			*tablep = lt;
 			return 0;
 		}
-		debug("'%s': debug information may have appeared since it was cached",
+		debug(
+		    "'%s': debug information may have appeared since it was cached",
 		    path);
 		linetab_free(lt);
 		lt = NULL;

@@ -116,8 +116,9 @@ has_debug_sections(Elf *elf)
 		if (gelf_getshdr(scn, &sh) == NULL)
 			continue;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name != NULL && (strncmp(name, ".debug_", 7) == 0 ||
-					strncmp(name, ".zdebug_", 8) == 0))
+		if (name != NULL &&
+		    (strncmp(name, ".debug_", 7) == 0 ||
+		        strncmp(name, ".zdebug_", 8) == 0))
 			return true;
 	}
 	return false;
@@ -146,8 +147,9 @@ module_debug_possible(const struct module *mod)
 	 * build-id under /usr/lib/debug, and by .gnu_debuglink beside the
 	 * file, in its .debug directory and under /usr/lib/debug. */
 	if (mod->build_id[0] != '\0') {
-		snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug",
-		    mod->build_id, mod->build_id + 2);
+		snprintf(path, sizeof(path),
+		    "/usr/lib/debug/.build-id/%.2s/%s.debug", mod->build_id,
+		    mod->build_id + 2);
 		if (file_exists(path))
 			return true;
 	}
@@ -250,8 +252,8 @@ find_symbol(Elf *elf, Elf64_Word type, const char *name, uint64_t *valuep)
 }
 
 int
-elf_symbol_values(const char *path, const char *const *names,
-    uint64_t *values, size_t n)
+elf_symbol_values(const char *path, const char *const *names, uint64_t *values,
+    size_t n)
 {
 	struct module mod;
 	int r = 0;

@@ -178,8 +178,8 @@ excluded_lines(const struct excluder *ex, const char *path,
 
 		for (size_t k = 0; k < nfams; k++)
 			if (mark != NULL && mark[ln - 1]
-				? family_excludes(&fams[k], path, ln, text)
-				: fams[k].open_at != 0)
+			        ? family_excludes(&fams[k], path, ln, text)
+			        : fams[k].open_at != 0)
 				excl[ln - 1] = true;
 		if (excl[ln - 1] || !regexes)
 			continue;

@@ -149,8 +149,8 @@ flush_range(struct aspace *as, const struct as_mod *m, uint64_t lo,
 	if (hi - lo > sizeof(buf))
 		BUG("flush_range of %" PRIu64 " bytes", hi - lo);
 	memcpy(buf, img->pristine + (lo - m->lo), hi - lo);
-	for (size_t i = first;
-	     i < img->naddrs && img->addrs[i] + m->bias < hi; i++)
+	for (size_t i = first; i < img->naddrs && img->addrs[i] + m->bias < hi;
+	     i++)
 		if (addr_armed(m, i))
 			buf[img->addrs[i] + m->bias - lo] = ARCH_TRAP_BYTE;
 	return write_composed(as, lo, hi, buf);
@@ -360,9 +360,10 @@ find_program_traps(struct bp_image *img)
 	size_t len = img->addrs[img->naddrs - 1] - img->addrs[0] + 1, alloc = 0;
 
 	img->traps_known = true;
-	while ((p = memchr(p, ARCH_TRAP_BYTE, len - (size_t)(p - text))) !=
-	    NULL) {
-		ssize_t ai = find_addr(img, img->addrs[0] + (uint64_t)(p - text));
+	while (
+	    (p = memchr(p, ARCH_TRAP_BYTE, len - (size_t)(p - text))) != NULL) {
+		ssize_t ai =
+		    find_addr(img, img->addrs[0] + (uint64_t)(p - text));
 
 		if (ai != -1)
 			for (uint32_t k = img->addr_line_start[ai];

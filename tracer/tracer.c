@@ -302,12 +302,14 @@ request_idle_poll(const struct tracer_opts *opts)
 	if (!opts->idle_poll)
 		return -1;
 	if ((fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC)) == -1) {
-		verbose("idle CPUs may sleep while tracing: cannot open /dev/cpu_dma_latency: %s",
+		verbose(
+		    "idle CPUs may sleep while tracing: cannot open /dev/cpu_dma_latency: %s",
 		    strerror(errno));
 		return -1;
 	}
 	if (write(fd, &zero, sizeof(zero)) != (ssize_t)sizeof(zero)) {
-		verbose("idle CPUs may sleep while tracing: cannot write /dev/cpu_dma_latency: %s",
+		verbose(
+		    "idle CPUs may sleep while tracing: cannot write /dev/cpu_dma_latency: %s",
 		    strerror(errno));
 		close(fd);
 		return -1;
