@@ -139,6 +139,19 @@ read_file_text(struct image *im)
 
 	if (bp->naddrs == 0)
 		return;
+	/* Mapped when the line table was loaded: the range of the selected
+	 * addresses lies inside it.  The mapping becomes the image's. */
+	if (im->lt->text != NULL) {
+		struct linetab *lt = im->lt;
+
+		bp->pristine = lt->text + (bp->addrs[0] - lt->addrs[0]);
+		bp->pristine_map = lt->text_map;
+		bp->pristine_map_len = lt->text_map_len;
+		bp->pristine_from_file = true;
+		lt->text = NULL;
+		lt->text_map = NULL;
+		return;
+	}
 	len = bp->addrs[bp->naddrs - 1] - bp->addrs[0] + 1;
 	if (elf_map_vaddr(im->path, bp->addrs[0], len, &bp->pristine_map,
 		&bp->pristine_map_len, &bp->pristine) == 0)

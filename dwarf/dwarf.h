@@ -57,6 +57,12 @@ struct linetab {
 	size_t names_len;
 	char *names;		/* NUL-terminated function names */
 	void *index;		/* the block holding the index, when decoded */
+	/* The file's bytes of [addrs[0], addrs[naddrs - 1]], as the loader
+	 * maps them: a private mapping of text_map_len bytes at text_map
+	 * (NULL when not mapped), for whoever takes it over. */
+	const uint8_t *text;
+	void *text_map;
+	size_t text_map_len;
 	void *map;		/* when the index, funcs and names lie in a
 				 * mapped cache entry */
 	size_t map_len;

@@ -372,6 +372,8 @@ linetab_free(struct linetab *lt)
 		for (size_t i = 0; i < lt->nfiles; i++)
 			free(lt->files[i]);
 	free(lt->files);
+	if (lt->text_map != NULL)
+		munmap(lt->text_map, lt->text_map_len);
 	if (lt->map != NULL) {
 		munmap(lt->map, lt->map_len);
 	} else {
@@ -400,6 +402,13 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 		 * libdebuginfod), but holds only while no debug information
 		 * has appeared for the file. */
 		if (lt->has_debug || !module_debug_possible(&mod)) {
+			/* The code under the breakpoints, while the file is
+			 * open: the tracer's pristine copy. */
+			if (!lt->rows_elided && lt->naddrs > 0)
+				module_map_vaddr(&mod, lt->addrs[0],
+				    lt->addrs[lt->naddrs - 1] - lt->addrs[0] + 1,
+				    &lt->text_map, &lt->text_map_len,
+				    &lt->text);
 			module_close(&mod);
 			*tablep = lt;
 			return 0;

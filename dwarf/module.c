@@ -333,30 +333,38 @@ elf_read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len)
 }
 
 int
-elf_map_vaddr(const char *path, uint64_t vaddr, size_t len, void **mapp,
+module_map_vaddr(struct module *mod, uint64_t vaddr, size_t len, void **mapp,
     size_t *maplenp, const uint8_t **datap)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct module mod;
 	off_t off, start;
 	void *map;
-	int r = -1;
+
+	*mapp = NULL;
+	if ((off = vaddr_offset(mod, vaddr, len)) == -1)
+		return -1;
+	start = off - off % page;
+	map = mmap(NULL, len + (size_t)(off - start), PROT_READ,
+	    MAP_PRIVATE | MAP_POPULATE, mod->fd, start);
+	if (map == MAP_FAILED)
+		return -1;
+	*mapp = map;
+	*maplenp = len + (size_t)(off - start);
+	*datap = (const uint8_t *)map + (off - start);
+	return 0;
+}
+
+int
+elf_map_vaddr(const char *path, uint64_t vaddr, size_t len, void **mapp,
+    size_t *maplenp, const uint8_t **datap)
+{
+	struct module mod;
+	int r;
 
 	*mapp = NULL;
 	if (module_open(path, &mod) == -1)
 		return -1;
-	if ((off = vaddr_offset(&mod, vaddr, len)) == -1)
-		goto out;
-	start = off - off % page;
-	map = mmap(NULL, len + (size_t)(off - start), PROT_READ,
-	    MAP_PRIVATE | MAP_POPULATE, mod.fd, start);
-	if (map == MAP_FAILED)
-		goto out;
-	*mapp = map;
-	*maplenp = len + (size_t)(off - start);
-	*datap = (const uint8_t *)map + (off - start);
-	r = 0;
-out:
+	r = module_map_vaddr(&mod, vaddr, len, mapp, maplenp, datap);
 	module_close(&mod);
 	return r;
 }

@@ -38,6 +38,9 @@ void module_close(struct module *mod);
  * or debuginfod may be asked.  Then a cached "no line information" is not
  * to be trusted. */
 bool module_debug_possible(const struct module *mod);
+/* elf_map_vaddr() on an open module. */
+int module_map_vaddr(struct module *mod, uint64_t vaddr, size_t len,
+    void **mapp, size_t *maplenp, const uint8_t **datap);
 /* Whether addr lies inside an executable segment. */
 bool module_addr_exec(const struct module *mod, uint64_t addr);
 
