@@ -11,17 +11,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "dwarf/dw-lib.h"
 #include "dwarf/dwarf.h"
 #include "dwarf/module.h"
-
-static char *debuginfo_path = NULL;
-
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
-};
 
 /* The descriptor of the NT_GNU_BUILD_ID note in notes, or NULL. */
 static const unsigned char *
@@ -253,28 +245,31 @@ module_debug_possible(const struct module *mod)
 	return file_exists(path);
 }
 
-void
+int
 module_find_dwarf(struct module *mod)
 {
 	Dwfl_Module *dm;
 	int fd;
 
-	if ((mod->dwfl = dwfl_begin(&offline_callbacks)) == NULL)
-		return;
+	if (dw_lib_load() == -1)
+		return -1;
+	if ((mod->dwfl = dwfl_begin(&dw_lib_get()->offline_callbacks)) == NULL)
+		return 0;
 	/* libdwfl takes ownership of the descriptor it is given. */
 	if ((fd = dup(mod->fd)) == -1)
-		return;
+		return 0;
 	dm = dwfl_report_offline(mod->dwfl, mod->path, mod->path, fd);
 	dwfl_report_end(mod->dwfl, NULL, NULL);
 	if (dm == NULL) {
 		debug("libdwfl cannot report '%s': %s", mod->path,
 		    dwfl_errmsg(-1));
-		return;
+		return 0;
 	}
 	mod->dwmod = dm;
 	mod->dw = dwfl_module_getdwarf(dm, &mod->dwbias);
 	if (mod->dw == NULL)
 		debug("no DWARF for '%s': %s", mod->path, dwfl_errmsg(-1));
+	return 0;
 }
 
 void
