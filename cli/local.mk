@@ -9,4 +9,4 @@ covtrace_SOURCES = \
 covtrace_LDADD = \
 	dispatch/libdispatch.a report/libreport.a dwarf/libdwarf.a \
 	tracer/libtracer.a common/libcommon.a \
-	$(LIBDW_LIBS) $(LIBELF_LIBS) -lpthread
+	$(LIBELF_LIBS) -lpthread

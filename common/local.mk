@@ -5,4 +5,5 @@ noinst_LIBRARIES += %reldir%/libcommon.a
 	%reldir%/buf.c %reldir%/buf.h \
 	%reldir%/atomicfile.c %reldir%/atomicfile.h \
 	%reldir%/platform.c %reldir%/platform.h \
-	%reldir%/clock.c %reldir%/clock.h
+	%reldir%/clock.c %reldir%/clock.h \
+	%reldir%/dynlib.c %reldir%/dynlib.h

@@ -18,7 +18,7 @@ EXTRA_DIST += doc/PROTOCOL.worker
 check_PROGRAMS += t/unit/txspec-test t/unit/wire-test
 TESTS += t/unit/txspec-test t/unit/wire-test
 dispatch_unit_ldadd = dispatch/libdispatch.a dwarf/libdwarf.a \
-	tracer/libtracer.a common/libcommon.a $(LIBDW_LIBS) $(LIBELF_LIBS) \
+	tracer/libtracer.a common/libcommon.a $(LIBELF_LIBS) \
 	-lpthread
 t_unit_txspec_test_SOURCES = t/unit/txspec-test.c t/tap.c t/tap.h
 t_unit_txspec_test_LDADD = $(dispatch_unit_ldadd)
@@ -29,7 +29,7 @@ check_PROGRAMS += t/unit/select-test
 TESTS += t/unit/select-test
 t_unit_select_test_SOURCES = t/unit/select-test.c t/tap.c t/tap.h
 t_unit_select_test_LDADD = dispatch/libdispatch.a dwarf/libdwarf.a \
-	tracer/libtracer.a common/libcommon.a $(LIBDW_LIBS) $(LIBELF_LIBS)
+	tracer/libtracer.a common/libcommon.a $(LIBELF_LIBS)
 
 # SSH workers and --rsyncdir (issue 6): everything that speaks libssh2.
 # Nothing links libssh2: ssh-lib.c loads it with dlopen() (configure puts
@@ -41,7 +41,7 @@ t_unit_select_test_LDADD = dispatch/libdispatch.a dwarf/libdwarf.a \
 	%reldir%/rsync.c %reldir%/rsync.h
 %canon_reldir%_libdispatch_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBSSH2_CFLAGS)
 ssh_unit_ldadd = dispatch/libdispatch.a dwarf/libdwarf.a \
-	tracer/libtracer.a common/libcommon.a $(LIBDW_LIBS) $(LIBELF_LIBS)
+	tracer/libtracer.a common/libcommon.a $(LIBELF_LIBS)
 # rsync-test is a TAP unit test (the local destination); ssh-test is a
 # driver that t/t38xx scripts run against the sshd they start.
 check_PROGRAMS += t/unit/rsync-test t/unit/ssh-test

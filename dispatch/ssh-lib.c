@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/dynlib.h"
 #include "common/log.h"
 #include "dispatch/ssh-lib.h"
 
@@ -16,44 +17,26 @@ static struct {
 	struct ssh_lib fns;
 } lib;
 
-/* The address of symbol name in handle, or NULL after logging why the
- * first missing one of a load is missing (*missingp says whether one was). */
-static void *
-lib_symbol(void *handle, const char *name, bool *missingp)
-{
-	void *p;
-
-	dlerror();
-	if ((p = dlsym(handle, name)) == NULL && !*missingp) {
-		const char *why = dlerror();
-
-		error("cannot load %s: %s", LIBSSH2_SONAME,
-		    why != NULL ? why : name);
-		*missingp = true;
-	}
-	return p;
-}
+#define SSH_LIB_NAME(name) #name,
+static const char *const names[] = { SSH_LIB_FUNCS(SSH_LIB_NAME) };
+#undef SSH_LIB_NAME
 
 int
 ssh_lib_load(void)
 {
+	void *syms[sizeof(names) / sizeof(names[0])];
 	struct ssh_lib fns;
-	bool missing = false;
+	size_t i = 0;
 	void *handle;
 
 	if (lib.loaded)
 		return 0;
-	if ((handle = dlopen(LIBSSH2_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return error("cannot load %s: %s", LIBSSH2_SONAME, dlerror());
-#define SSH_LIB_RESOLVE(name)                                                  \
-	fns.name = (__typeof__(fns.name))lib_symbol(handle, "libssh2_" #name,  \
-	    &missing);
-	SSH_LIB_FUNCS(SSH_LIB_RESOLVE)
-#undef SSH_LIB_RESOLVE
-	if (missing) {
-		dlclose(handle);
+	if ((handle = dynlib_open(LIBSSH2_SONAME, "libssh2_", names, syms,
+		 sizeof(syms) / sizeof(syms[0]))) == NULL)
 		return -1;
-	}
+#define SSH_LIB_SET(name) fns.name = (__typeof__(fns.name))syms[i++];
+	SSH_LIB_FUNCS(SSH_LIB_SET)
+#undef SSH_LIB_SET
 	if (fns.init(0) != 0) {
 		dlclose(handle);
 		return error("cannot initialize %s", LIBSSH2_SONAME);

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "dwarf/cache.h"
+#include "dwarf/dw-lib.h"
 #include "dwarf/dwarf.h"
 #include "dwarf/lineindex.h"
 #include "dwarf/module.h"
@@ -390,7 +391,7 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 {
 	struct linetab *lt = NULL;
 	struct module mod;
-	bool store;
+	bool store, no_libdw;
 
 	*tablep = NULL;
 	if (module_open(path, &mod) == -1)
@@ -423,13 +424,14 @@ linetab_load(const char *path, const struct linetab_opts *opts,
 	memcpy(lt->build_id, mod.build_id, sizeof(lt->build_id));
 	lt->pie = mod.pie;
 	lt->entry = mod.entry;
-	module_find_dwarf(&mod);
+	no_libdw = module_find_dwarf(&mod) == -1;
 	if (mod.dw != NULL)
 		decode_lines(&mod, lt);
 	else
 		lineindex_build(lt, NULL, 0);
-	/* A "none" that the next load would not trust is not stored. */
-	store = !opts->no_cache && lt->build_id[0] != '\0' &&
+	/* A "none" that the next load would not trust is not stored, nor one
+	 * that only says libdw could not be loaded this time. */
+	store = !opts->no_cache && !no_libdw && lt->build_id[0] != '\0' &&
 	    (lt->has_debug || !module_debug_possible(&mod));
 	module_close(&mod);
 	if (store)

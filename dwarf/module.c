@@ -10,37 +10,82 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <elfutils/libdwelf.h>
-
 #include "common/log.h"
+#include "dwarf/dw-lib.h"
 #include "dwarf/dwarf.h"
 #include "dwarf/module.h"
 
-static char *debuginfo_path = NULL;
+/* The descriptor of the NT_GNU_BUILD_ID note in notes, or NULL. */
+static const unsigned char *
+find_build_id(Elf_Data *notes, size_t *lenp)
+{
+	size_t off = 0, name_off, desc_off;
+	GElf_Nhdr nh;
 
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
-};
+	if (notes == NULL || notes->d_buf == NULL)
+		return NULL;
+	while (off < notes->d_size &&
+	    (off = gelf_getnote(notes, off, &nh, &name_off, &desc_off)) > 0)
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0 &&
+		    nh.n_namesz == sizeof("GNU") &&
+		    memcmp((const char *)notes->d_buf + name_off, "GNU",
+			sizeof("GNU")) == 0) {
+			*lenp = nh.n_descsz;
+			return (const unsigned char *)notes->d_buf + desc_off;
+		}
+	return NULL;
+}
+
+/* The build-id note, read as libdwelf's dwelf_elf_gnu_build_id() reads
+ * it (libdw is not loaded for a cached line table): from the SHT_NOTE
+ * sections, or from the PT_NOTE segments of a file without sections. */
+static const unsigned char *
+elf_build_id(Elf *elf, size_t *lenp)
+{
+	const unsigned char *id = NULL;
+	Elf_Scn *scn = NULL;
+	size_t nph;
+
+	if ((scn = elf_nextscn(elf, NULL)) != NULL) {
+		for (; scn != NULL && id == NULL; scn = elf_nextscn(elf, scn)) {
+			GElf_Shdr sh;
+
+			if (gelf_getshdr(scn, &sh) != NULL &&
+			    sh.sh_type == SHT_NOTE)
+				id = find_build_id(elf_getdata(scn, NULL), lenp);
+		}
+		return id;
+	}
+	if (elf_getphdrnum(elf, &nph) != 0)
+		return NULL;
+	for (size_t i = 0; i < nph && id == NULL; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_NOTE)
+			continue;
+		id = find_build_id(elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
+		    ph.p_filesz, ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR),
+		    lenp);
+	}
+	return id;
+}
 
 static void
 read_build_id(struct module *mod)
 {
-	const void *id;
-	ssize_t n = dwelf_elf_gnu_build_id(mod->elf, &id);
+	const unsigned char *id;
+	size_t n = 0;
 
 	mod->build_id[0] = '\0';
-	if (n <= 0)
+	if ((id = elf_build_id(mod->elf, &n)) == NULL || n == 0)
 		return;
 	if (n > 20) {
 		mod->build_id_cut = true;
 		n = 20;
 	}
-	for (ssize_t i = 0; i < n; i++)
-		snprintf(mod->build_id + 2 * i, 3, "%02x",
-		    ((const unsigned char *)id)[i]);
+	for (size_t i = 0; i < n; i++)
+		snprintf(mod->build_id + 2 * i, 3, "%02x", id[i]);
 }
 
 static int
@@ -124,6 +169,34 @@ has_debug_sections(Elf *elf)
 	return false;
 }
 
+/* The file name in the .gnu_debuglink section, or NULL, as libdwelf's
+ * dwelf_elf_gnu_debuglink() reads it: NUL-terminated before the CRC. */
+static const char *
+elf_debuglink(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (gelf_getshdr(scn, &sh) == NULL ||
+		    (name = elf_strptr(elf, shstrndx, sh.sh_name)) == NULL)
+			return NULL;
+		if (strcmp(name, ".gnu_debuglink") == 0)
+			break;
+	}
+	if (scn == NULL || (data = elf_rawdata(scn, NULL)) == NULL ||
+	    data->d_buf == NULL || data->d_size <= sizeof(GElf_Word) ||
+	    memchr(data->d_buf, '\0', data->d_size - sizeof(GElf_Word)) == NULL)
+		return NULL;
+	return data->d_buf;
+}
+
 static bool
 file_exists(const char *path)
 {
@@ -137,7 +210,6 @@ module_debug_possible(const struct module *mod)
 {
 	const char *urls = getenv("DEBUGINFOD_URLS"), *link, *slash;
 	char path[PATH_MAX];
-	GElf_Word crc;
 	int dirlen;
 
 	if ((urls != NULL && urls[0] != '\0') || mod->build_id_cut ||
@@ -153,7 +225,7 @@ module_debug_possible(const struct module *mod)
 		if (file_exists(path))
 			return true;
 	}
-	if ((link = dwelf_elf_gnu_debuglink(mod->elf, &crc)) == NULL)
+	if ((link = elf_debuglink(mod->elf)) == NULL)
 		return false;
 	if (link[0] == '/')
 		return file_exists(link);
@@ -173,28 +245,31 @@ module_debug_possible(const struct module *mod)
 	return file_exists(path);
 }
 
-void
+int
 module_find_dwarf(struct module *mod)
 {
 	Dwfl_Module *dm;
 	int fd;
 
-	if ((mod->dwfl = dwfl_begin(&offline_callbacks)) == NULL)
-		return;
+	if (dw_lib_load() == -1)
+		return -1;
+	if ((mod->dwfl = dwfl_begin(&dw_lib_get()->offline_callbacks)) == NULL)
+		return 0;
 	/* libdwfl takes ownership of the descriptor it is given. */
 	if ((fd = dup(mod->fd)) == -1)
-		return;
+		return 0;
 	dm = dwfl_report_offline(mod->dwfl, mod->path, mod->path, fd);
 	dwfl_report_end(mod->dwfl, NULL, NULL);
 	if (dm == NULL) {
 		debug("libdwfl cannot report '%s': %s", mod->path,
 		    dwfl_errmsg(-1));
-		return;
+		return 0;
 	}
 	mod->dwmod = dm;
 	mod->dw = dwfl_module_getdwarf(dm, &mod->dwbias);
 	if (mod->dw == NULL)
 		debug("no DWARF for '%s': %s", mod->path, dwfl_errmsg(-1));
+	return 0;
 }
 
 void

@@ -30,8 +30,10 @@ struct module {
 
 /* Open path and its ELF headers; -1 (logged) when it is not an ELF file. */
 int module_open(const char *path, struct module *mod);
-/* Find the DWARF data, in the file or through debuglink and build-id. */
-void module_find_dwarf(struct module *mod);
+/* Find the DWARF data, in the file or through debuglink and build-id,
+ * loading libdw first; -1 (logged once) when libdw cannot be loaded, 0
+ * otherwise, with mod->dw NULL when there is no DWARF. */
+int module_find_dwarf(struct module *mod);
 void module_close(struct module *mod);
 /* Whether debug information for mod could be found now: the file has
  * DWARF sections, a separate debug file lies where libdwfl looks for one,

@@ -19,13 +19,15 @@ AM_TESTS_ENVIRONMENT = \
 	CC='$(CC)'; export CC; \
 	AWK='$(AWK)'; export AWK; \
 	SHELL_PATH='$(SHELL)'; export SHELL_PATH; \
-	LIBSSH2_SONAME='$(LIBSSH2_SONAME)'; export LIBSSH2_SONAME;
+	LIBSSH2_SONAME='$(LIBSSH2_SONAME)'; export LIBSSH2_SONAME; \
+	LIBDW_SONAME='$(LIBDW_SONAME)'; export LIBDW_SONAME;
 
 T_SHELL_TESTS = \
 	%reldir%/t0000-basics.sh \
 	%reldir%/t0001-options-documented.sh \
 	%reldir%/t0002-layering.sh \
 	%reldir%/t0003-lazy-libssh2.sh \
+	%reldir%/t0004-lazy-libdw.sh \
 	%reldir%/t1001-dwarf-solib.sh \
 	%reldir%/t1002-dwarf-builds.sh \
 	%reldir%/t2000-check-hits.sh \

@@ -10,28 +10,9 @@ worker loads it, and a libssh2 that cannot be loaded is one clear error.'
 
 : "${LIBSSH2_SONAME:=libssh2.so.1}"
 
-# glibc's dynamic linker logs the files it loads.
-test_lazy_prereq LD_DEBUG '
-	LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/ld" "$COVTRACE" --version &&
-	cat ld.* | grep "file=libc\."
-'
-
-# ld_files FILE CMD...: run CMD with the dynamic linker's list of the files
-# it loads, for CMD and everything CMD starts, in FILE.
-ld_files () {
-	ldf_out=$1
-	shift
-	rm -rf ld &&
-	mkdir ld &&
-	LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/ld/ld" "$@"
-	ldf_status=$?
-	cat ld/ld.* >"$ldf_out" &&
-	return "$ldf_status"
-}
-
 test_expect_success LD_DEBUG '--version loads neither libssh2 nor libcrypto' '
 	ld_files files "$COVTRACE" --version >out &&
-	test_grep "file=libdw\." files &&
+	test_grep "file=libelf\." files &&
 	test_grep -v "=libssh2\." files &&
 	test_grep -v "=libcrypto\." files
 '
@@ -86,7 +67,7 @@ test_expect_success CC 'a program that copies the maps of its parents' '
 # no_libssh2 MAPS: MAPS is the maps of a covtrace without libssh2 (the
 # trash directory's name has "libssh2" in it too).
 no_libssh2 () {
-	test_grep "/libdw[.-]" "$1" &&
+	test_grep "/libelf[.-]" "$1" &&
 	test_grep -v "/libssh2\." "$1" &&
 	test_grep -v "/libcrypto\." "$1"
 }

@@ -217,6 +217,25 @@ test_lazy_prereq TIMEOUT '
 	timeout 5 true
 '
 
+# glibc's dynamic linker logs the files it loads.
+test_lazy_prereq LD_DEBUG '
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/ld" "$COVTRACE" --version &&
+	cat ld.* | grep "file=libc\."
+'
+
+# ld_files FILE CMD...: run CMD with the dynamic linker's list of the files
+# it loads, for CMD and everything CMD starts, in FILE (needs LD_DEBUG).
+ld_files () {
+	ldf_out=$1
+	shift
+	rm -rf ld &&
+	mkdir ld &&
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/ld/ld" "$@"
+	ldf_status=$?
+	cat ld/ld.* >"$ldf_out" &&
+	return "$ldf_status"
+}
+
 # Running tests.
 
 test_eval_inner_ () {
