@@ -205,19 +205,59 @@ file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* Whether a debug file named name lies where libdwfl's search path
+ * ":.debug:/usr/lib/debug" would find it for the file at path (absolute):
+ * beside the file (not the file itself), in its .debug directory, or under
+ * /usr/lib/debug followed by the file's directory or any tail of it. */
+static bool
+debug_file_near(const char *path, const char *name, bool beside)
+{
+	const char *slash = strrchr(path, '/'), *d;
+	char buf[PATH_MAX];
+	int dirlen = (int)(slash - path);
+
+	if (beside) {
+		snprintf(buf, sizeof(buf), "%.*s/%s", dirlen, path, name);
+		if (file_exists(buf))
+			return true;
+	}
+	snprintf(buf, sizeof(buf), "%.*s/.debug/%s", dirlen, path, name);
+	if (file_exists(buf))
+		return true;
+	for (d = path; d != NULL && d <= slash; d = strchr(d + 1, '/')) {
+		snprintf(buf, sizeof(buf), "/usr/lib/debug%.*s/%s",
+		    (int)(slash - d), d, name);
+		if (file_exists(buf))
+			return true;
+	}
+	return false;
+}
+
+/* debug_file_near for every name libdwfl tries for the file at path: the
+ * .gnu_debuglink name, else the file's name with ".debug" added, and the
+ * file's own name away from beside it. */
+static bool
+debug_files_near(const char *path, const char *link)
+{
+	const char *base = strrchr(path, '/') + 1;
+	char invented[PATH_MAX];
+
+	snprintf(invented, sizeof(invented), "%s.debug", base);
+	return debug_file_near(path, link != NULL ? link : invented, true) ||
+	    debug_file_near(path, base, false);
+}
+
 bool
 module_debug_possible(const struct module *mod)
 {
-	const char *urls = getenv("DEBUGINFOD_URLS"), *link, *slash;
-	char path[PATH_MAX];
-	int dirlen;
+	const char *urls = getenv("DEBUGINFOD_URLS"), *link;
+	char path[PATH_MAX], *real;
+	bool found;
 
 	if ((urls != NULL && urls[0] != '\0') || mod->build_id_cut ||
 	    has_debug_sections(mod->elf))
 		return true;
-	/* libdwfl's default search path, ":.debug:/usr/lib/debug": by
-	 * build-id under /usr/lib/debug, and by .gnu_debuglink beside the
-	 * file, in its .debug directory and under /usr/lib/debug. */
+	/* By build-id under /usr/lib/debug. */
 	if (mod->build_id[0] != '\0') {
 		snprintf(path, sizeof(path),
 		    "/usr/lib/debug/.build-id/%.2s/%s.debug", mod->build_id,
@@ -225,24 +265,19 @@ module_debug_possible(const struct module *mod)
 		if (file_exists(path))
 			return true;
 	}
-	if ((link = elf_debuglink(mod->elf)) == NULL)
-		return false;
-	if (link[0] == '/')
+	/* By name, as libdwfl looks for it: from the path the file was
+	 * opened by, then from its real path (a library's path is often a
+	 * symbolic link). */
+	link = elf_debuglink(mod->elf);
+	if (link != NULL && link[0] == '/')
 		return file_exists(link);
 	/* Relative to where the file is; a relative path says too little. */
-	if (mod->path[0] != '/')
+	if (mod->path[0] != '/' || (real = realpath(mod->path, NULL)) == NULL)
 		return true;
-	slash = strrchr(mod->path, '/');
-	dirlen = (int)(slash - mod->path);
-	snprintf(path, sizeof(path), "%.*s/%s", dirlen, mod->path, link);
-	if (file_exists(path))
-		return true;
-	snprintf(path, sizeof(path), "%.*s/.debug/%s", dirlen, mod->path, link);
-	if (file_exists(path))
-		return true;
-	snprintf(path, sizeof(path), "/usr/lib/debug%.*s/%s", dirlen, mod->path,
-	    link);
-	return file_exists(path);
+	found = debug_files_near(mod->path, link) ||
+	    (strcmp(real, mod->path) != 0 && debug_files_near(real, link));
+	free(real);
+	return found;
 }
 
 int

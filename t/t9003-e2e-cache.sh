@@ -205,6 +205,17 @@ test_expect_success PTRACE 'nor a separate debug file that appears later' '
 	check_hits basic.c linked2.data
 '
 
+test_expect_success PTRACE 'nor a debug file named after the program, without a debuglink' '
+	XDG_CACHE_HOME=$PWD/named-cache &&
+	run_none stripped none3.data &&
+	cp basic.debug stripped.debug &&
+	test_expect_code 3 "$COVTRACE" --data-file=named.data -- ./stripped \
+	    >/dev/null 2>named.err &&
+	rm stripped.debug &&
+	test_grep -v "no line information" named.err &&
+	check_hits basic.c named.data
+'
+
 test_expect_success PTRACE '--no-cache writes nothing' '
 	XDG_CACHE_HOME=$PWD/nocache &&
 	test_expect_code 3 "$COVTRACE" --no-cache --data-file=nocache.data \
