@@ -352,20 +352,24 @@ find_addr(const struct bp_image *img, uint64_t a)
 /* The lines never to arm: those with an address at a trap instruction of
  * the program's own.  Found once per image, when its pristine text is
  * settled, by looking for trap bytes in the text rather than looking at
- * the byte of every address. */
+ * the byte of every address; both come in ascending order, so one pass
+ * over the addresses matches them (a binary search per trap byte missed
+ * the cache at every step). */
 static void
 find_program_traps(struct bp_image *img)
 {
 	const uint8_t *text = img->pristine, *p = text;
 	size_t len = img->addrs[img->naddrs - 1] - img->addrs[0] + 1, alloc = 0;
+	size_t ai = 0;
 
 	img->traps_known = true;
 	while (
 	    (p = memchr(p, ARCH_TRAP_BYTE, len - (size_t)(p - text))) != NULL) {
-		ssize_t ai =
-		    find_addr(img, img->addrs[0] + (uint64_t)(p - text));
+		uint64_t a = img->addrs[0] + (uint64_t)(p - text);
 
-		if (ai != -1)
+		while (ai < img->naddrs && img->addrs[ai] < a)
+			ai++;
+		if (ai < img->naddrs && img->addrs[ai] == a)
 			for (uint32_t k = img->addr_line_start[ai];
 			     k < img->addr_line_start[ai + 1]; k++) {
 				XGROW(img->trap_lines, img->ntrap_lines + 1,
