@@ -6,4 +6,5 @@ noinst_LIBRARIES += %reldir%/libcommon.a
 	%reldir%/atomicfile.c %reldir%/atomicfile.h \
 	%reldir%/platform.c %reldir%/platform.h \
 	%reldir%/clock.c %reldir%/clock.h \
-	%reldir%/dynlib.c %reldir%/dynlib.h
+	%reldir%/dynlib.c %reldir%/dynlib.h \
+	%reldir%/pct.c %reldir%/pct.h

@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/pct.h"
 #include "common/xalloc.h"
 #include "dispatch/wire.h"
 
@@ -131,29 +132,6 @@ wire_reader_next(struct wire_reader *rd, struct wire_frame *framep, char *err,
 
 /* Writing. */
 
-static bool
-needs_encoding(unsigned char c)
-{
-	return c <= 0x20 || c >= 0x7f || c == '%';
-}
-
-static void
-add_encoded(struct buf *out, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (needs_encoding(c)) {
-			buf_addch(out, '%');
-			buf_addch(out, hex[c >> 4]);
-			buf_addch(out, hex[c & 15]);
-		} else
-			buf_addch(out, c);
-	}
-}
-
 size_t
 wire_begin(struct buf *out, enum wire_type type)
 {
@@ -185,7 +163,7 @@ wire_record(struct buf *out, const char *name, size_t n,
 	buf_addstr(out, name);
 	for (size_t i = 0; i < n; i++) {
 		buf_addch(out, ' ');
-		add_encoded(out, fields[i]);
+		buf_add_pct(out, fields[i], "");
 	}
 	buf_addch(out, '\n');
 }
@@ -388,46 +366,17 @@ recs_release(struct recs *rs)
 	rs->v = NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode one field of n bytes at p. */
 static int
 decode_field(struct recs *rs, const char *p, size_t n, char **outp)
 {
-	char *out = xmalloc(n + 1), shown[40];
-	size_t k = 0;
+	char shown[40];
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		int hi, lo;
-
-		if (c == '%' && i + 2 < n &&
-		    (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[i + 2])) >= 0 &&
-		    (hi | lo) != 0) {
-			out[k++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (needs_encoding(c)) {
-			free(out);
-			excerpt(shown, sizeof(shown), p, n);
-			return error_buf(rs->err, rs->errsize,
-			    "badly encoded field '%s' in %s", shown, rs->type);
-		} else
-			out[k++] = (char)c;
-	}
-	out[k] = '\0';
-	*outp = out;
-	return 0;
+	if (pct_decode(p, n, "", outp) == 0)
+		return 0;
+	excerpt(shown, sizeof(shown), p, n);
+	return error_buf(rs->err, rs->errsize, "badly encoded field '%s' in %s",
+	    shown, rs->type);
 }
 
 static bool

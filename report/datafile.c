@@ -14,6 +14,7 @@
 #include "common/atomicfile.h"
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/pct.h"
 #include "common/xalloc.h"
 #include "report/report.h"
 
@@ -74,25 +75,15 @@ crc32_ieee(const void *data, size_t len)
 	return crc ^ 0xffffffff;
 }
 
-static bool
-needs_encoding(unsigned char c)
-{
-	return c <= 0x20 || c >= 0x7f || c == '%' || c == '=';
-}
-
 /*
  * Writing.
  */
 
+/* The data file also encodes '=', which separates a key from its value. */
 static void
 add_encoded(struct buf *b, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (needs_encoding((unsigned char)*s))
-			buf_printf(b, "%%%02X", (unsigned char)*s);
-		else
-			buf_addch(b, *s);
-	}
+	buf_add_pct(b, s, "=");
 }
 
 static void
@@ -505,45 +496,14 @@ parse_duration(struct span s, double *dp)
 	return true;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Undo the percent-encoding of s into a new string; what names it. */
 static int
 decode(struct reader *rd, struct span s, const char *what, char **outp)
 {
-	char *out = xmalloc(s.n + 1);
-	size_t n = 0;
-
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		int hi, lo;
-
-		if (c == '%' && i + 2 < s.n &&
-		    (hi = hexval((unsigned char)s.p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s.p[i + 2])) >= 0 &&
-		    (hi | lo) != 0) {
-			out[n++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (needs_encoding(c)) {
-			free(out);
-			bad(rd, "bad %s '%s'", what, show(rd, s));
-			return -1; /* said so; the analyzer cannot see bad() */
-		} else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	*outp = out;
-	return 0;
+	if (pct_decode(s.p, s.n, "=", outp) == 0)
+		return 0;
+	bad(rd, "bad %s '%s'", what, show(rd, s));
+	return -1; /* said so; the analyzer cannot see bad() */
 }
 
 /* The value of the next field, which must read "key=VALUE". */
@@ -1128,7 +1088,7 @@ check_end(struct reader *rd, size_t endoff, uint64_t *nfilesp)
 	    !parse_u64(count, SIZE_MAX, nfilesp) || crc.n != 8)
 		return bad(rd, "bad end record");
 	for (size_t i = 0; i < crc.n; i++) {
-		int d = hexval((unsigned char)crc.p[i]);
+		int d = hex_digit((unsigned char)crc.p[i]);
 
 		if (d < 0)
 			return bad(rd, "bad end record");
