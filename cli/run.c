@@ -110,16 +110,6 @@ add_run(struct coverage *cov, char **argv, const struct timespec *t0,
 	buf_release(&cmd);
 }
 
-static int
-exit_status_of(int wstatus)
-{
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	return 1;
-}
-
 /* With --cov-append, the data already saved, unioned into cov; -1 when
  * it exists but cannot be read (logged). */
 static int
@@ -217,7 +207,7 @@ run_command(const struct options *opts)
 	} else {
 		free(path);
 	}
-	status = exit_status_of(wstatus);
+	status = measure_exit_status(wstatus);
 	verbose("%llu processes, %llu execs, %llu breakpoints armed, %llu stops",
 	    (unsigned long long)stats.processes,
 	    (unsigned long long)stats.execs, (unsigned long long)stats.armed,

@@ -63,6 +63,9 @@ int measure_command(const struct measure_opts *opts, const char *path,
  * ran while attached to sink.  Returns -1 (logged) if it cannot attach. */
 int measure_attach(const struct measure_opts *opts, pid_t pid,
     const struct line_sink *sink, int *statusp, struct tracer_stats *stats);
+/* A measured program's wait status as a shell reports it: its exit status,
+ * or 128 + N when signal N killed it. */
+int measure_exit_status(int wstatus);
 
 /*
  * Distributed runs (doc/PROTOCOL.worker): jobs, workers, and the dispatcher

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -264,4 +265,14 @@ measure_attach(const struct measure_opts *opts, pid_t pid,
     const struct line_sink *sink, int *statusp, struct tracer_stats *stats)
 {
 	return measure(opts, NULL, NULL, pid, sink, statusp, stats);
+}
+
+int
+measure_exit_status(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	return 1;
 }

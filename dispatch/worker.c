@@ -400,16 +400,6 @@ watchdog_stop(struct watchdog *wd)
 
 /* Running a job. */
 
-static int
-exit_status_of(int wstatus)
-{
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	return 1;
-}
-
 /* A snapshot of the job so far: hand it on, then start collecting the
  * next one afresh (the dispatcher takes the union of them all). */
 static void
@@ -451,7 +441,7 @@ trace_job(const struct measure_opts *mo, char **argv, double timeout,
 	if (measure_command(mo, path, argv, &sink, &wstatus, &stats) == -1)
 		status = WEXITSTATUS(wstatus);
 	else
-		status = exit_status_of(wstatus);
+		status = measure_exit_status(wstatus);
 	if (watching)
 		*timed_outp = watchdog_stop(&wd);
 	free(path);
